@@ -1,0 +1,55 @@
+//! The item under `#[retry]`: a fn with a body, taken apart so that it can be printed back
+//! exactly as written.
+
+use proc_macro2::TokenStream;
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Block, Signature, Token, Visibility};
+
+/// A free fn, an inherent or trait impl method, or a trait method with a default body.
+pub(crate) struct RetryFn {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub defaultness: Option<Token![default]>,
+    pub sig: Signature,
+    pub block: Block,
+}
+
+impl Parse for RetryFn {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let defaultness: Option<Token![default]> = input.parse()?;
+        let sig = match input.fork().parse::<Signature>() {
+            Ok(_) => input.parse::<Signature>()?,
+            Err(_) => {
+                return Err(syn::Error::new(
+                    input.span(),
+                    "`#[retry]` goes on a `fn` or `async fn` with a body",
+                ));
+            }
+        };
+        if let Some(semi) = input.parse::<Option<Token![;]>>()? {
+            return Err(syn::Error::new(
+                semi.span,
+                "`#[retry]` needs a fn with a body: give this trait method a default body, or \
+                 put `#[retry]` on the method in each impl",
+            ));
+        }
+        let block: Block = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the fn"));
+        }
+        Ok(RetryFn {
+            attrs,
+            vis,
+            defaultness,
+            sig,
+            block,
+        })
+    }
+}
+
+/// Parses the item, or explains why it cannot be retried.
+pub(crate) fn parse(item: TokenStream) -> syn::Result<RetryFn> {
+    syn::parse2(item)
+}

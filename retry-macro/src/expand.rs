@@ -1,0 +1,212 @@
+//! Generates the retry loop around the fn's body.
+//!
+//! ```text
+//! // Input:
+//! #[retry(max = 3, base = "10ms", when = |e| e.is_transient())]
+//! fn f(x: u32) -> Result<u8, E> { body }
+//!
+//! // Output:
+//! fn f(x: u32) -> Result<u8, E> {
+//!     let mut __retry = ::retry_runtime::__private::Retry::new(
+//!         ::retry_runtime::Policy::new()
+//!             .max_attempts(3)
+//!             .base(::core::time::Duration::from_millis(10)),
+//!     );
+//!     loop {
+//!         let __outcome = (|| -> Result<u8, E> { body })();
+//!         match __retry.judge(&__outcome).when(|e| e.is_transient()).next() {
+//!             ::core::option::Option::Some(__delay) => ::retry_runtime::__private::sleep(__delay),
+//!             ::core::option::Option::None => return __outcome,
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! An `async fn` runs each attempt as `async { body }.await` instead, and sleeps with
+//! `__private::sleep_async(__delay, &sleep).await`. The signature is printed back as written.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, Ident, Pat, ReturnType, Type};
+
+use crate::ast::{self, RetryFn};
+use crate::attr::{self, Args};
+use crate::valid;
+
+/// The whole macro: the expansion, or the original fn and the errors.
+pub(crate) fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func = ast::parse(item.clone());
+    let args = attr::parse(args);
+    let checked = match (args, func) {
+        (Ok(args), Ok(func)) => valid::check(&args, &func).map(|()| (args, func)),
+        (Err(mut error), Err(item_error)) => {
+            error.combine(item_error);
+            Err(error)
+        }
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+    };
+    match checked {
+        Ok((args, func)) => expand(&args, func),
+        Err(error) => {
+            let error = error.into_compile_error();
+            quote!(#error #item)
+        }
+    }
+}
+
+fn expand(args: &Args, func: RetryFn) -> TokenStream {
+    let RetryFn {
+        attrs,
+        vis,
+        defaultness,
+        sig,
+        block,
+    } = func;
+    let krate = match &args.krate {
+        Some((_, path)) => path.to_token_stream(),
+        None => quote!(::retry_runtime),
+    };
+    let ret = match &sig.output {
+        ReturnType::Type(_, ty) => (**ty).clone(),
+        ReturnType::Default => syn::parse_quote!(()),
+    };
+    let ret_span = ret.span();
+    let ret = infer_impl_trait(ret);
+    let retry = Ident::new("__retry", Span::mixed_site());
+    let outcome = Ident::new("__outcome", Span::mixed_site());
+    let delay = Ident::new("__delay", Span::mixed_site());
+
+    let policy = policy(args, &krate);
+    let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
+    let judge = Ident::new("judge", ret_span);
+    let mut verdict = quote!(#retry.#judge(&#outcome));
+    for (key, expr) in [&args.when, &args.when_ok, &args.on_retry].into_iter().flatten() {
+        verdict.extend(quote!(.#key(#expr)));
+    }
+
+    let clones = clones(args, &sig);
+    let body = if clones.is_empty() {
+        block.into_token_stream()
+    } else {
+        quote!({ #(#clones)* #block })
+    };
+    let (attempt, sleep) = if sig.asyncness.is_some() {
+        let early = Ident::new("__early", Span::mixed_site());
+        let sleeper = match &args.sleep {
+            Some((_, path)) => path.to_token_stream(),
+            None => quote!(#krate::__private::DefaultSleep),
+        };
+        (
+            // The dead `return` fixes the async block's output type, so that `?` and
+            // `return` in the body infer as they do in the fn.
+            quote! {
+                let #outcome: #ret = async {
+                    if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
+                        #[allow(unreachable_code)]
+                        return #early;
+                    }
+                    #body
+                }
+                .await;
+            },
+            quote!(#krate::__private::sleep_async(#delay, &#sleeper).await),
+        )
+    } else {
+        (
+            quote! {
+                let #outcome = (|| -> #ret #body)();
+            },
+            quote!(#krate::__private::sleep(#delay)),
+        )
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #defaultness #sig {
+            let mut #retry = #krate::__private::Retry::new(#policy)#timed;
+            loop {
+                #attempt
+                match #verdict.next() {
+                    ::core::option::Option::Some(#delay) => #sleep,
+                    ::core::option::Option::None => return #outcome,
+                }
+            }
+        }
+    }
+}
+
+/// `Policy::new()` with a setter for each schedule key given.
+fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
+    let mut policy = quote!(#krate::Policy::new());
+    let mut set = |key: &Ident, method: &str, value: TokenStream| {
+        let method = Ident::new(method, key.span());
+        policy.extend(quote!(.#method(#value)));
+    };
+    if let Some((key, max)) = &args.max {
+        set(key, "max_attempts", Literal::u32_unsuffixed(*max).into_token_stream());
+    }
+    if let Some((key, base)) = &args.base {
+        set(key, "base", base.to_token_stream());
+    }
+    if let Some((key, variant)) = &args.backoff {
+        set(key, "backoff", quote!(#krate::Backoff::#variant));
+    }
+    if let Some((key, factor)) = &args.factor {
+        set(key, "factor", Literal::f64_unsuffixed(*factor).into_token_stream());
+    }
+    if let Some((key, max_delay)) = &args.max_delay {
+        set(key, "max_delay", max_delay.to_token_stream());
+    }
+    if let Some((key, variant)) = &args.jitter {
+        set(key, "jitter", quote!(#krate::Jitter::#variant));
+    }
+    if let Some((key, deadline)) = &args.deadline {
+        set(key, "deadline", deadline.to_token_stream());
+    }
+    policy
+}
+
+/// `let name = Clone::clone(&name);` for each `clone(...)` argument, at the top of each
+/// attempt. A `mut` argument is cloned through `&mut`, which keeps its `mut` in use.
+fn clones(args: &Args, sig: &syn::Signature) -> Vec<TokenStream> {
+    let Some((_, names)) = &args.clone else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .map(|name| {
+            let mutability = sig.inputs.iter().find_map(|arg| match arg {
+                FnArg::Typed(arg) => match &*arg.pat {
+                    Pat::Ident(pat) if pat.ident == *name => Some(pat.mutability),
+                    _ => None,
+                },
+                FnArg::Receiver(_) => None,
+            });
+            let mutability = mutability.flatten();
+            quote_spanned! {name.span()=>
+                let #mutability #name = ::core::clone::Clone::clone(&#mutability #name);
+            }
+        })
+        .collect()
+}
+
+/// The return type with each `impl Trait` replaced by `_`, so that it can annotate the body.
+fn infer_impl_trait(mut ty: Type) -> Type {
+    struct Infer;
+    impl VisitMut for Infer {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::ImplTrait(impl_trait) = ty {
+                *ty = Type::Infer(syn::TypeInfer {
+                    attrs: Vec::new(),
+                    underscore_token: syn::Token![_](impl_trait.impl_token.span),
+                });
+            } else {
+                syn::visit_mut::visit_type_mut(self, ty);
+            }
+        }
+    }
+    Infer.visit_type_mut(&mut ty);
+    ty
+}

@@ -1,0 +1,169 @@
+use std::time::Duration;
+
+/// The shape of the schedule: how the delay grows from one retry to the next.
+///
+/// With `k` the zero-based retry number (the sleep after attempt `k + 1` failed):
+///
+/// | shape | delay before jitter |
+/// | --- | --- |
+/// | [`Exponential`](Backoff::Exponential) | `base * factor^k` |
+/// | [`Fixed`](Backoff::Fixed) | `base` |
+/// | [`Linear`](Backoff::Linear) | `base * (k + 1)` |
+/// | [`Fibonacci`](Backoff::Fibonacci) | `base * F(k + 1)`, with F = 1, 1, 2, 3, 5, ... |
+///
+/// All arithmetic saturates at [`Duration::MAX`]: no base, factor or retry number overflows.
+///
+/// ```
+/// use retry_runtime::{Backoff, Policy};
+/// use std::time::Duration;
+///
+/// let ms = Duration::from_millis;
+/// let delays = |backoff| -> Vec<Duration> {
+///     Policy::new().max_attempts(6).base(ms(10)).backoff(backoff).delays().collect()
+/// };
+/// assert_eq!(delays(Backoff::Exponential), [ms(10), ms(20), ms(40), ms(80), ms(160)]);
+/// assert_eq!(delays(Backoff::Fixed), [ms(10); 5]);
+/// assert_eq!(delays(Backoff::Linear), [ms(10), ms(20), ms(30), ms(40), ms(50)]);
+/// assert_eq!(delays(Backoff::Fibonacci), [ms(10), ms(10), ms(20), ms(30), ms(50)]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Backoff {
+    /// `base * factor^k`: 100 ms, 200 ms, 400 ms, ... with the defaults.
+    #[default]
+    Exponential,
+    /// `base` every time.
+    Fixed,
+    /// `base * (k + 1)`: 100 ms, 200 ms, 300 ms, ...
+    Linear,
+    /// `base * F(k + 1)`: 100 ms, 100 ms, 200 ms, 300 ms, 500 ms, ...
+    Fibonacci,
+}
+
+impl Backoff {
+    /// The delay before retry `k` (zero-based), before any cap or jitter.
+    pub(crate) fn delay(self, base: Duration, factor: f64, k: u32) -> Duration {
+        match self {
+            Backoff::Fixed => base,
+            Backoff::Linear => mul_int(base, u128::from(k) + 1),
+            Backoff::Fibonacci => mul_int(base, fibonacci(k)),
+            Backoff::Exponential => {
+                let power = match i32::try_from(k) {
+                    Ok(k) => factor.powi(k),
+                    Err(_) => factor.powf(f64::from(k)),
+                };
+                mul_f64(base, power)
+            }
+        }
+    }
+}
+
+/// `F(k + 1)` with F = 1, 1, 2, 3, 5, ..., saturating at `u128::MAX`.
+fn fibonacci(k: u32) -> u128 {
+    let (mut current, mut next) = (1u128, 1u128);
+    for _ in 0..k {
+        if current == u128::MAX {
+            break;
+        }
+        (current, next) = (next, current.saturating_add(next));
+    }
+    current
+}
+
+/// A duration from a nanosecond count, saturating at [`Duration::MAX`].
+pub(crate) fn from_nanos(nanos: u128) -> Duration {
+    const NANOS_PER_SEC: u128 = 1_000_000_000;
+    match u64::try_from(nanos / NANOS_PER_SEC) {
+        // The remainder is below 10^9, so it fits in a u32.
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(secs) => Duration::new(secs, (nanos % NANOS_PER_SEC) as u32),
+        Err(_) => Duration::MAX,
+    }
+}
+
+/// `duration * n`, saturating.
+pub(crate) fn mul_int(duration: Duration, n: u128) -> Duration {
+    from_nanos(duration.as_nanos().saturating_mul(n))
+}
+
+/// `duration * x` for a finite `x >= 0`, saturating; `NaN` gives zero.
+pub(crate) fn mul_f64(duration: Duration, x: f64) -> Duration {
+    // Exact for every duration below 2^53 ns (104 days) and power-of-two factors.
+    #[allow(clippy::cast_precision_loss)]
+    let nanos = duration.as_nanos() as f64 * x;
+    #[allow(clippy::cast_precision_loss)]
+    let max = Duration::MAX.as_nanos() as f64;
+    if nanos >= max {
+        Duration::MAX
+    } else {
+        // `nanos` is finite and below the maximum here; a negative or NaN value casts to 0.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        from_nanos(nanos as u128)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn exponential_multiplies_by_the_factor() {
+        let delays: Vec<_> = (0..5)
+            .map(|k| Backoff::Exponential.delay(MS * 100, 2.0, k))
+            .collect();
+        assert_eq!(delays, [MS * 100, MS * 200, MS * 400, MS * 800, MS * 1600]);
+        assert_eq!(Backoff::Exponential.delay(MS * 100, 1.5, 2), MS * 225);
+        assert_eq!(Backoff::Exponential.delay(MS * 100, 1.0, 40), MS * 100);
+    }
+
+    #[test]
+    fn fibonacci_starts_one_one_two() {
+        let f: Vec<_> = (0..10).map(fibonacci).collect();
+        assert_eq!(f, [1, 1, 2, 3, 5, 8, 13, 21, 34, 55]);
+        assert_eq!(fibonacci(u32::MAX), u128::MAX);
+    }
+
+    #[test]
+    fn linear_adds_the_base() {
+        assert_eq!(Backoff::Linear.delay(MS * 7, 2.0, 0), MS * 7);
+        assert_eq!(Backoff::Linear.delay(MS * 7, 2.0, 3), MS * 28);
+        assert_eq!(Backoff::Fixed.delay(MS * 7, 2.0, 3), MS * 7);
+    }
+
+    #[test]
+    fn every_shape_saturates_instead_of_overflowing() {
+        for backoff in [
+            Backoff::Exponential,
+            Backoff::Fixed,
+            Backoff::Linear,
+            Backoff::Fibonacci,
+        ] {
+            for k in [0, 1, 63, 64, 1_000, u32::MAX - 1, u32::MAX] {
+                for factor in [1.0, 2.0, 1e6, f64::MAX] {
+                    let d = backoff.delay(Duration::MAX, factor, k);
+                    assert_eq!(d, Duration::MAX, "{backoff:?} k={k} factor={factor}");
+                    let d = backoff.delay(Duration::ZERO, factor, k);
+                    assert_eq!(d, Duration::ZERO, "{backoff:?} k={k} factor={factor}");
+                }
+            }
+        }
+        assert_eq!(
+            Backoff::Exponential.delay(MS, 2.0, u32::MAX),
+            Duration::MAX
+        );
+        assert_eq!(Backoff::Fibonacci.delay(MS, 2.0, 200), Duration::MAX);
+        assert_eq!(
+            Backoff::Linear.delay(Duration::from_secs(u64::MAX / 2), 2.0, 7),
+            Duration::MAX
+        );
+    }
+
+    #[test]
+    fn from_nanos_keeps_sub_second_precision() {
+        assert_eq!(from_nanos(1_500_000_001), Duration::new(1, 500_000_001));
+        assert_eq!(from_nanos(u128::MAX), Duration::MAX);
+        assert_eq!(mul_f64(MS, f64::NAN), Duration::ZERO);
+        assert_eq!(mul_f64(MS, f64::INFINITY), Duration::MAX);
+    }
+}

@@ -1,0 +1,197 @@
+//! What `#[retry]` expands to. Not public API: names and signatures change without notice.
+//!
+//! A retried fn becomes a loop around its body:
+//!
+//! ```text
+//! let mut __retry = Retry::new(policy);          // + `.timed()` when `on_retry` is set
+//! loop {
+//!     let __outcome = /* the body, in its own scope */;
+//!     match __retry.judge(&__outcome).when(..).when_ok(..).on_retry(..).next() {
+//!         Some(__delay) => sleep(__delay),        // or `sleep_async(__delay, S).await`
+//!         None => return __outcome,
+//!     }
+//! }
+//! ```
+//!
+//! `Retry` is not generic, so the schedule arithmetic is compiled once; `Judge` is the thin
+//! typed layer that applies the user's predicates and hook.
+
+use std::borrow::Borrow;
+use std::time::{Duration, Instant};
+
+use crate::jitter::ThreadRandom;
+use crate::{Attempt, Outcome, Policy, testing};
+
+pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
+
+/// The state of one retried call.
+#[derive(Debug)]
+pub struct Retry {
+    policy: Policy,
+    /// Attempts judged so far.
+    attempts: u32,
+    /// The state of decorrelated jitter.
+    previous: Duration,
+    /// When the first attempt started; taken only when a deadline or a hook needs it.
+    clock: Option<Clock>,
+}
+
+#[derive(Debug)]
+struct Clock {
+    start: Instant,
+    /// Recorded sleeps (see `testing`) at the start, which count as elapsed time.
+    skipped: Duration,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            start: Instant::now(),
+            skipped: testing::skipped(),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        let skipped = testing::skipped().saturating_sub(self.skipped);
+        self.start.elapsed().saturating_add(skipped)
+    }
+}
+
+impl Retry {
+    /// Starts a retried call with `policy` (a `Policy` or a `&Policy`).
+    #[inline]
+    pub fn new(policy: impl Borrow<Policy>) -> Self {
+        let policy = *policy.borrow();
+        Retry {
+            clock: policy.deadline.map(|_| Clock::start()),
+            previous: policy.base,
+            attempts: 0,
+            policy,
+        }
+    }
+
+    /// Measures elapsed time even without a deadline (for `Attempt::elapsed`).
+    #[inline]
+    #[must_use]
+    pub fn timed(mut self) -> Self {
+        if self.clock.is_none() {
+            self.clock = Some(Clock::start());
+        }
+        self
+    }
+
+    /// Attempts judged so far.
+    #[inline]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Judges the outcome of the attempt that just ended. A failure is retried unless
+    /// `when` says otherwise; a success is returned unless `when_ok` says otherwise.
+    #[inline]
+    pub fn judge<'a, R: Outcome>(&'a mut self, outcome: &'a R) -> Judge<'a, R, NoHook> {
+        self.attempts = self.attempts.saturating_add(1);
+        Judge {
+            again: outcome.failure().is_some(),
+            retry: self,
+            outcome,
+            hook: NoHook,
+        }
+    }
+
+    /// The next delay and the elapsed time, or `None` when the attempts or the deadline
+    /// are used up.
+    fn plan(&mut self) -> Option<(Duration, Duration)> {
+        if self.attempts >= self.policy.max_attempts {
+            return None;
+        }
+        let delay = self
+            .policy
+            .delay(self.attempts - 1, &mut self.previous, &mut ThreadRandom);
+        let elapsed = self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed);
+        if let Some(deadline) = self.policy.deadline {
+            if elapsed.saturating_add(delay) > deadline {
+                return None;
+            }
+        }
+        Some((delay, elapsed))
+    }
+}
+
+/// The verdict on one outcome, refined by the attribute's keys, then read with `next`.
+#[must_use]
+pub struct Judge<'a, R, H> {
+    retry: &'a mut Retry,
+    outcome: &'a R,
+    again: bool,
+    hook: H,
+}
+
+impl<'a, R: Outcome, H: Hook<R>> Judge<'a, R, H> {
+    /// `when`: a failure is retried only when `retry_if` returns `true`.
+    #[inline]
+    pub fn when(mut self, retry_if: impl Fn(&R::Failure) -> bool) -> Self {
+        if let Some(failure) = self.outcome.failure() {
+            self.again = retry_if(failure);
+        }
+        self
+    }
+
+    /// `when_ok`: a success is retried when `retry_if` returns `true`.
+    #[inline]
+    pub fn when_ok(mut self, retry_if: impl Fn(&R::Success) -> bool) -> Self {
+        if let Some(success) = self.outcome.success() {
+            self.again = retry_if(success);
+        }
+        self
+    }
+
+    /// `on_retry`: called before each sleep.
+    #[inline]
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F> {
+        Judge {
+            retry: self.retry,
+            outcome: self.outcome,
+            again: self.again,
+            hook,
+        }
+    }
+
+    /// The delay to sleep before the next attempt, or `None` to return the outcome.
+    #[inline]
+    pub fn next(self) -> Option<Duration> {
+        if !self.again {
+            return None;
+        }
+        let (delay, elapsed) = self.retry.plan()?;
+        self.hook.call(&Attempt {
+            number: self.retry.attempts,
+            delay,
+            elapsed,
+            outcome: self.outcome,
+        });
+        Some(delay)
+    }
+}
+
+/// An `on_retry` hook, or none.
+pub trait Hook<R> {
+    /// Called before each sleep.
+    fn call(&self, attempt: &Attempt<'_, R>);
+}
+
+/// No `on_retry` hook.
+#[derive(Debug, Clone, Copy)]
+pub struct NoHook;
+
+impl<R> Hook<R> for NoHook {
+    #[inline]
+    fn call(&self, _: &Attempt<'_, R>) {}
+}
+
+impl<R, F: Fn(&Attempt<'_, R>)> Hook<R> for F {
+    #[inline]
+    fn call(&self, attempt: &Attempt<'_, R>) {
+        self(attempt);
+    }
+}

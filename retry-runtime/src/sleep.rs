@@ -1,0 +1,81 @@
+use std::future::Future;
+use std::time::Duration;
+
+use crate::testing;
+
+/// Sleeps `delay` on this thread, unless a [`testing::record`] records it.
+#[inline]
+pub fn sleep(delay: Duration) {
+    if !testing::skip(delay) {
+        std::thread::sleep(delay);
+    }
+}
+
+/// Sleeps `delay` with `sleeper`, unless a [`testing`] recording records it.
+pub async fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) {
+    if !testing::skip(delay) {
+        sleeper.sleep(delay).await;
+    }
+}
+
+/// An async sleep: what `#[retry(sleep = path)]` and [`Policy::retry_async_with`] take.
+///
+/// Every `Fn(Duration) -> impl Future` is one, so an `async fn my_sleep(d: Duration)` or a
+/// runtime's own sleep function works as it is; the future's output is ignored. Implement
+/// it for a type only to carry state (a timer handle, say).
+///
+/// ```
+/// use retry_runtime::retry;
+/// use std::time::Duration;
+///
+/// async fn sleep_on_my_runtime(delay: Duration) {
+///     // smol::Timer::after(delay).await, embassy_time::Timer::after(..).await, ...
+/// #   let _ = delay;
+/// }
+///
+/// #[retry(max = 3, sleep = sleep_on_my_runtime)]
+/// async fn call() -> Result<(), String> {
+///     Ok(())
+/// }
+/// ```
+///
+/// [`Policy::retry_async_with`]: crate::Policy::retry_async_with
+#[diagnostic::on_unimplemented(
+    message = "an async `#[retry]` fn needs an async sleep",
+    label = "no async sleep for this fn",
+    note = "enable the `tokio` feature of `retry_runtime` (on by default), or name your runtime's sleep with `#[retry(sleep = path::to::sleep)]`"
+)]
+pub trait AsyncSleep {
+    /// The future of one sleep.
+    type Sleep: Future;
+    /// Starts a sleep of `delay`.
+    fn sleep(&self, delay: Duration) -> Self::Sleep;
+}
+
+impl<F, Fut> AsyncSleep for F
+where
+    F: Fn(Duration) -> Fut,
+    Fut: Future,
+{
+    type Sleep = Fut;
+
+    #[inline]
+    fn sleep(&self, delay: Duration) -> Fut {
+        self(delay)
+    }
+}
+
+/// The sleep of async `#[retry]` fns without a `sleep` key: `tokio::time::sleep` with the
+/// `tokio` feature, a compile error without it.
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultSleep;
+
+#[cfg(feature = "tokio")]
+impl AsyncSleep for DefaultSleep {
+    type Sleep = tokio::time::Sleep;
+
+    #[inline]
+    fn sleep(&self, delay: Duration) -> tokio::time::Sleep {
+        tokio::time::sleep(delay)
+    }
+}

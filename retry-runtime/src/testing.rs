@@ -1,0 +1,181 @@
+//! Testing code that retries, without sleeping.
+//!
+//! [`record`] runs a closure, and [`record_async`] polls a future, with every retry sleep
+//! skipped and recorded instead. Functions under `#[retry]` and [`Policy::retry`] /
+//! [`Policy::retry_async`] honour both.
+//!
+//! Inside a recording, the recorded sleeps count as time that has passed: `deadline` and
+//! [`Attempt::elapsed`](crate::Attempt::elapsed) behave exactly as if the sleeps had
+//! happened, so deadline behaviour is deterministic under test.
+//!
+//! ```
+//! use retry_runtime::{retry, testing};
+//! use std::time::Duration;
+//!
+//! #[retry(max = 4, base = "1s")]
+//! fn always_fails() -> Result<(), &'static str> {
+//!     Err("unavailable")
+//! }
+//!
+//! let (result, delays) = testing::record(always_fails);
+//! assert_eq!(result, Err("unavailable"));
+//! assert_eq!(delays, [1, 2, 4].map(Duration::from_secs)); // and no time passed
+//! ```
+//!
+//! Only the retry sleeps of the current thread (for [`record`]) or of the recorded future
+//! (for [`record_async`]) are recorded; tasks spawned from inside are not. With tokio,
+//! `tokio::time::pause()` is another way to test async code, since the default async sleep
+//! is tokio's.
+//!
+//! [`Policy::retry`]: crate::Policy::retry
+//! [`Policy::retry_async`]: crate::Policy::retry_async
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+#[derive(Default)]
+struct Recorder {
+    delays: Vec<Duration>,
+    skipped: Duration,
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// Records `delay` instead of sleeping it when a recording is active on this thread.
+/// Returns whether the sleep was recorded (and must be skipped).
+pub(crate) fn skip(delay: Duration) -> bool {
+    RECORDER.with_borrow_mut(|recorder| match recorder {
+        Some(recorder) => {
+            recorder.delays.push(delay);
+            recorder.skipped = recorder.skipped.saturating_add(delay);
+            true
+        }
+        None => false,
+    })
+}
+
+/// The total of the sleeps recorded so far by the active recording (zero without one).
+pub(crate) fn skipped() -> Duration {
+    RECORDER.with_borrow(|recorder| recorder.as_ref().map_or(Duration::ZERO, |r| r.skipped))
+}
+
+/// Installs a recorder on this thread; the one it replaced comes back when this is dropped,
+/// unwinding included.
+struct Installed {
+    previous: Option<Recorder>,
+}
+
+impl Installed {
+    fn new(recorder: Recorder) -> Self {
+        Installed {
+            previous: RECORDER.replace(Some(recorder)),
+        }
+    }
+
+    /// Takes the installed recorder back and restores the previous one.
+    fn finish(self) -> Recorder {
+        let recorder = RECORDER.take();
+        drop(self);
+        recorder.unwrap_or_default()
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        RECORDER.set(self.previous.take());
+    }
+}
+
+/// Runs `f` with every retry sleep of this thread skipped and recorded; returns `f`'s
+/// output and the delays that would have been slept, in order.
+///
+/// Recordings nest: an inner `record` sees only its own sleeps.
+///
+/// ```
+/// use retry_runtime::{retry, testing};
+/// use std::time::Duration;
+///
+/// #[retry(max = 3, base = "2s", deadline = "5s")]
+/// fn slow() -> Option<u8> {
+///     None
+/// }
+///
+/// // 2 s are slept, then 4 s would end past the 5 s deadline: the sleep is not started.
+/// let (out, delays) = testing::record(slow);
+/// assert_eq!(out, None);
+/// assert_eq!(delays, [Duration::from_secs(2)]);
+/// ```
+pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<Duration>) {
+    let installed = Installed::new(Recorder::default());
+    let output = f();
+    (output, installed.finish().delays)
+}
+
+/// Polls `future` with every retry sleep it makes skipped and recorded, on whichever
+/// thread polls it; resolves to its output and the delays that would have been slept.
+///
+/// ```
+/// use retry_runtime::{retry, testing};
+/// use std::time::Duration;
+///
+/// #[retry(max = 3, base = "1m")]
+/// async fn fetch() -> Result<(), String> {
+///     Err("503".into())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let (result, delays) = testing::record_async(fetch()).await;
+/// assert!(result.is_err());
+/// assert_eq!(delays, [Duration::from_secs(60), Duration::from_secs(120)]);
+/// # }
+/// ```
+pub fn record_async<F: Future>(future: F) -> RecordAsync<F> {
+    RecordAsync {
+        future: Box::pin(future),
+        recorder: Some(Recorder::default()),
+    }
+}
+
+/// The future of [`record_async`].
+#[must_use = "futures do nothing unless polled"]
+pub struct RecordAsync<F> {
+    future: Pin<Box<F>>,
+    recorder: Option<Recorder>,
+}
+
+impl<F> fmt::Debug for RecordAsync<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordAsync")
+            .field("delays", &self.recorder.as_ref().map(|r| &r.delays))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F: Future> Future for RecordAsync<F> {
+    type Output = (F::Output, Vec<Duration>);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let recorder = this
+            .recorder
+            .take()
+            .expect("`RecordAsync` polled after completion");
+        let installed = Installed::new(recorder);
+        let poll = this.future.as_mut().poll(cx);
+        let recorder = installed.finish();
+        match poll {
+            Poll::Ready(output) => Poll::Ready((output, recorder.delays)),
+            Poll::Pending => {
+                this.recorder = Some(recorder);
+                Poll::Pending
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Behaviour and UI tests of `#[retry]` and its runtime; nothing here is public API.
