@@ -153,8 +153,13 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             "crate" => "crate = my_crate::retry_runtime",
             _ => "when = |e| e.is_transient()",
         };
+        let span = if input.is_empty() || input.peek(Token![,]) {
+            key.span()
+        } else {
+            input.span()
+        };
         return Err(syn::Error::new(
-            input.span(),
+            span,
             format!("`{name}` takes a value, as in `{example}`"),
         ));
     }

@@ -36,7 +36,7 @@ use crate::attr::{self, Args};
 use crate::valid;
 
 /// The whole macro: the expansion, or the original fn and the errors.
-pub(crate) fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn retry(args: TokenStream, item: &TokenStream) -> TokenStream {
     let func = ast::parse(item.clone());
     let args = attr::parse(args);
     let checked = match (args, func) {
@@ -80,13 +80,16 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
 
     let policy = policy(args, &krate);
     let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
-    let judge = Ident::new("judge", ret_span);
-    let mut verdict = quote!(#retry.#judge(&#outcome));
+    // Spanned at the return type: a type that is not an `Outcome` is reported there.
+    let outcome_at_ret = Ident::new("__outcome", Span::mixed_site().located_at(ret_span));
+    let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
+    let mut verdict = quote!(#retry.judge(#outcome_ref));
     for (key, expr) in [&args.when, &args.when_ok, &args.on_retry].into_iter().flatten() {
         verdict.extend(quote!(.#key(#expr)));
     }
 
     let clones = clones(args, &sig);
+    let body_span = block.brace_token.span.join();
     let body = if clones.is_empty() {
         block.into_token_stream()
     } else {
@@ -99,9 +102,9 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             None => quote!(#krate::__private::DefaultSleep),
         };
         (
-            // The dead `return` fixes the async block's output type, so that `?` and
+            // Spanned at the body, like the sync closure. The dead `return` fixes the async block's output type, so that `?` and
             // `return` in the body infer as they do in the fn.
-            quote! {
+            quote_spanned! {body_span=>
                 let #outcome: #ret = async {
                     if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
                         #[allow(unreachable_code)]
@@ -115,7 +118,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         )
     } else {
         (
-            quote! {
+            // Spanned at the body: a body that moves an argument is reported there.
+            quote_spanned! {body_span=>
                 let #outcome = (|| -> #ret #body)();
             },
             quote!(#krate::__private::sleep(#delay)),

@@ -12,5 +12,5 @@ use proc_macro::TokenStream;
 /// Retries a fallible `fn` or `async fn`; see the `retry_runtime` crate for the keys.
 #[proc_macro_attribute]
 pub fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::retry(args.into(), item.into()).into()
+    expand::retry(args.into(), &item.into()).into()
 }

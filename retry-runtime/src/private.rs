@@ -127,7 +127,7 @@ pub struct Judge<'a, R, H> {
     hook: H,
 }
 
-impl<'a, R: Outcome, H: Hook<R>> Judge<'a, R, H> {
+impl<R: Outcome, H> Judge<'_, R, H> {
     /// `when`: a failure is retried only when `retry_if` returns `true`.
     #[inline]
     pub fn when(mut self, retry_if: impl Fn(&R::Failure) -> bool) -> Self {
@@ -146,6 +146,10 @@ impl<'a, R: Outcome, H: Hook<R>> Judge<'a, R, H> {
         self
     }
 
+}
+
+// No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
+impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
     /// `on_retry`: called before each sleep.
     #[inline]
     pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F> {

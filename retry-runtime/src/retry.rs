@@ -109,7 +109,9 @@ pub struct Report<T> {
 /// Calls `op` up to `max_attempts` times with exponential backoff from `base` (factor 2),
 /// without sleeping: the delays are recorded in the [`Report`].
 ///
-/// After `max_attempts` failures the last error is returned as it is.
+/// # Errors
+///
+/// After `max_attempts` failures, the last error, as `op` returned it.
 ///
 /// ```
 /// use retry_runtime::retry_call;
