@@ -7,23 +7,23 @@
 //!
 //! // Output:
 //! fn f(x: u32) -> Result<u8, E> {
-//!     let mut __retry = ::retry_runtime::__private::Retry::new(
+//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(
 //!         ::retry_runtime::Policy::new()
 //!             .max_attempts(3)
 //!             .base(::core::time::Duration::from_millis(10)),
 //!     );
 //!     loop {
-//!         let __outcome = (|| -> Result<u8, E> { body })();
-//!         match __retry.judge(&__outcome).when(|e| e.is_transient()).next() {
-//!             ::core::option::Option::Some(__delay) => ::retry_runtime::__private::sleep(__delay),
-//!             ::core::option::Option::None => return __outcome,
+//!         let __retry_outcome = (|| -> Result<u8, E> { body })();
+//!         match __retry_state.judge(&__retry_outcome).when(|e| e.is_transient()).next() {
+//!             ::core::option::Option::Some(__retry_delay) => ::retry_runtime::__private::sleep(__retry_delay),
+//!             ::core::option::Option::None => return __retry_outcome,
 //!         }
 //!     }
 //! }
 //! ```
 //!
 //! An `async fn` runs each attempt as `async { body }.await` instead, and sleeps with
-//! `__private::sleep_async(__delay, &sleep).await`. The signature is printed back as written.
+//! `__private::sleep_async(__retry_delay, &sleep).await`. The signature is printed back as written.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -74,14 +74,14 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     };
     let ret_span = ret.span();
     let ret = infer_impl_trait(ret);
-    let retry = Ident::new("__retry", Span::mixed_site());
-    let outcome = Ident::new("__outcome", Span::mixed_site());
-    let delay = Ident::new("__delay", Span::mixed_site());
+    let retry = Ident::new("__retry_state", Span::mixed_site());
+    let outcome = Ident::new("__retry_outcome", Span::mixed_site());
+    let delay = Ident::new("__retry_delay", Span::mixed_site());
 
     let policy = policy(args, &krate);
     let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
-    let outcome_at_ret = Ident::new("__outcome", Span::mixed_site().located_at(ret_span));
+    let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let mut verdict = quote!(#retry.judge(#outcome_ref));
     for (key, expr) in [&args.when, &args.when_ok, &args.on_retry].into_iter().flatten() {
@@ -96,7 +96,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         quote!({ #(#clones)* #block })
     };
     let (attempt, sleep) = if sig.asyncness.is_some() {
-        let early = Ident::new("__early", Span::mixed_site());
+        let early = Ident::new("__retry_early", Span::mixed_site());
         let sleeper = match &args.sleep {
             Some((_, path)) => path.to_token_stream(),
             None => quote!(#krate::__private::DefaultSleep),

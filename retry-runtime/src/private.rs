@@ -3,12 +3,12 @@
 //! A retried fn becomes a loop around its body:
 //!
 //! ```text
-//! let mut __retry = Retry::new(policy);          // + `.timed()` when `on_retry` is set
+//! let mut __retry_state = Retry::new(policy);    // + `.timed()` when `on_retry` is set
 //! loop {
-//!     let __outcome = /* the body, in its own scope */;
-//!     match __retry.judge(&__outcome).when(..).when_ok(..).on_retry(..).next() {
-//!         Some(__delay) => sleep(__delay),        // or `sleep_async(__delay, S).await`
-//!         None => return __outcome,
+//!     let __retry_outcome = /* the body, in its own scope */;
+//!     match __retry_state.judge(&__retry_outcome).when(..).when_ok(..).on_retry(..).next() {
+//!         Some(__retry_delay) => sleep(__retry_delay), // or `sleep_async(.., &S).await`
+//!         None => return __retry_outcome,
 //!     }
 //! }
 //! ```
