@@ -12,7 +12,11 @@ struct Unavailable(u32);
 async fn flaky(calls: &AtomicU32, succeed_on: u32) -> Result<u32, Unavailable> {
     tokio::task::yield_now().await;
     let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
-    if n >= succeed_on { Ok(n) } else { Err(Unavailable(n)) }
+    if n >= succeed_on {
+        Ok(n)
+    } else {
+        Err(Unavailable(n))
+    }
 }
 
 #[retry(max = 10, base = "500ms")]
@@ -61,7 +65,9 @@ async fn early_return_and_question_mark(calls: &AtomicU32) -> Result<u32, String
     if n == 1 {
         return Err("first attempt returns early".into());
     }
-    let parsed: u32 = if n == 2 { "x" } else { "3" }.parse().map_err(|e| format!("{e}"))?;
+    let parsed: u32 = if n == 2 { "x" } else { "3" }
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     Ok(parsed)
 }
 
@@ -83,7 +89,11 @@ impl Client {
         self.calls += 1;
         tokio::task::yield_now().await;
         self.log.push(format!("GET {path} #{}", self.calls));
-        if self.calls < 3 { Err(format!("503 on {path}")) } else { Ok(format!("200 {path}")) }
+        if self.calls < 3 {
+            Err(format!("503 on {path}"))
+        } else {
+            Ok(format!("200 {path}"))
+        }
     }
 }
 
@@ -94,7 +104,10 @@ fn assert_send<T: Send>(value: T) -> T {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_future_is_send_with_mut_self_and_str_arguments() {
     let handle = tokio::spawn(async {
-        let mut client = Client { calls: 0, log: Vec::new() };
+        let mut client = Client {
+            calls: 0,
+            log: Vec::new(),
+        };
         let path = String::from("/items");
         let result = assert_send(client.get(&path)).await;
         (result, client.log)

@@ -28,7 +28,13 @@ fn generic_fn_with_where_clause() {
 #[retry(max = 3, base = "0s")]
 fn longest<'a>(a: &'a str, b: &'a str, tries: &Cell<u32>) -> Option<&'a str> {
     tries.set(tries.get() + 1);
-    if tries.get() < 2 { None } else if a.len() >= b.len() { Some(a) } else { Some(b) }
+    if tries.get() < 2 {
+        None
+    } else if a.len() >= b.len() {
+        Some(a)
+    } else {
+        Some(b)
+    }
 }
 
 #[test]
@@ -48,7 +54,11 @@ fn show(value: impl Display, tries: &Cell<u32>) -> Result<String, String> {
 #[retry(max = 2, base = "1ms")]
 fn opaque(tries: &Cell<u32>) -> Result<impl Display, u32> {
     tries.set(tries.get() + 1);
-    if tries.get() < 2 { Err(tries.get()) } else { Ok("opaque") }
+    if tries.get() < 2 {
+        Err(tries.get())
+    } else {
+        Ok("opaque")
+    }
 }
 
 #[test]
@@ -58,13 +68,20 @@ fn impl_trait_arguments_and_return_types() {
     assert_eq!(out, Ok("42".into()));
     assert_eq!(delays.len(), 2);
     let tries = Cell::new(0);
-    assert_eq!(opaque(&tries).map(|v| v.to_string()).ok().as_deref(), Some("opaque"));
+    assert_eq!(
+        opaque(&tries).map(|v| v.to_string()).ok().as_deref(),
+        Some("opaque")
+    );
 }
 
 #[retry(max = 3, base = "0s")]
 async fn generic_async<T: Clone + PartialEq + Send + Sync>(value: &T, target: &T) -> Result<T, T> {
     tokio::task::yield_now().await;
-    if value == target { Ok(value.clone()) } else { Err(value.clone()) }
+    if value == target {
+        Ok(value.clone())
+    } else {
+        Err(value.clone())
+    }
 }
 
 #[tokio::test]

@@ -14,7 +14,11 @@ type Seen = RefCell<Vec<(u32, Duration, Duration, Option<String>)>>;
 )]
 fn call(seen: &Seen, tries: &Cell<u32>) -> Result<u32, String> {
     tries.set(tries.get() + 1);
-    if tries.get() < 4 { Err(format!("fail {}", tries.get())) } else { Ok(tries.get()) }
+    if tries.get() < 4 {
+        Err(format!("fail {}", tries.get()))
+    } else {
+        Ok(tries.get())
+    }
 }
 
 #[test]

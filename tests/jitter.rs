@@ -53,7 +53,10 @@ fn equal_jitter_keeps_at_least_half() {
     let runs = runs(equal);
     for delays in &runs {
         for (k, d) in delays.iter().enumerate() {
-            assert!(*d >= schedule(k) / 2 && *d <= schedule(k), "retry {k}: {d:?}");
+            assert!(
+                *d >= schedule(k) / 2 && *d <= schedule(k),
+                "retry {k}: {d:?}"
+            );
         }
     }
     let firsts: Vec<_> = runs.iter().map(|r| r[0]).collect();
@@ -65,7 +68,10 @@ fn decorrelated_jitter_grows_from_the_previous_delay() {
     for delays in runs(decorrelated) {
         let mut previous = MS * 100;
         for d in delays {
-            assert!(d >= MS * 100 && d <= (previous * 3).min(MS * 1000), "{d:?} after {previous:?}");
+            assert!(
+                d >= MS * 100 && d <= (previous * 3).min(MS * 1000),
+                "{d:?} after {previous:?}"
+            );
             previous = d;
         }
     }

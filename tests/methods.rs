@@ -15,7 +15,11 @@ struct Service {
 impl Service {
     fn hit(&self) -> Result<u32, String> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        if n <= self.fail_first { Err(format!("fail {n}")) } else { Ok(n) }
+        if n <= self.fail_first {
+            Err(format!("fail {n}"))
+        } else {
+            Ok(n)
+        }
     }
 
     #[retry(max = 5, base = "1s")]
@@ -47,28 +51,43 @@ impl Service {
 
 #[test]
 fn every_receiver_retries() {
-    let service = Service { fail_first: 2, ..Service::default() };
+    let service = Service {
+        fail_first: 2,
+        ..Service::default()
+    };
     let (out, delays) = testing::record(|| service.by_ref());
     assert_eq!((out, delays.len()), (Ok(3), 2));
 
-    let mut service = Service { fail_first: 4, ..Service::default() };
+    let mut service = Service {
+        fail_first: 4,
+        ..Service::default()
+    };
     // Attempt 1 lowers fail_first to 3 and fails (call 1); attempt 2: 2, fails (call 2);
     // attempt 3: 1, succeeds (call 3).
     let (out, delays) = testing::record(|| service.by_mut());
     assert_eq!((out, delays.len()), (Ok(3), 2));
 
-    let service = Service { fail_first: 1, ..Service::default() };
+    let service = Service {
+        fail_first: 1,
+        ..Service::default()
+    };
     let (out, delays) = testing::record(|| service.by_value());
     assert_eq!((out, delays.len()), (Ok(2), 1));
 
-    let service = Arc::new(Service { fail_first: 3, ..Service::default() });
+    let service = Arc::new(Service {
+        fail_first: 3,
+        ..Service::default()
+    });
     let (out, delays) = testing::record(|| service.clone().by_arc());
     assert_eq!((out, delays.len()), (Ok(4), 3));
 }
 
 #[tokio::test]
 async fn async_methods_retry() {
-    let service = Service { fail_first: 1, ..Service::default() };
+    let service = Service {
+        fail_first: 1,
+        ..Service::default()
+    };
     let (out, delays) = testing::record_async(service.by_ref_async()).await;
     assert_eq!(out, Ok(2));
     assert_eq!(delays, [Duration::from_secs(1)]);
@@ -92,7 +111,10 @@ impl Fetch for Service {
 
 #[test]
 fn trait_default_and_impl_methods_retry_and_nest() {
-    let service = Service { fail_first: 3, ..Service::default() };
+    let service = Service {
+        fail_first: 3,
+        ..Service::default()
+    };
     // `fetch` retries `attempt`, which retries once itself: calls 1,2 fail (inner), the
     // outer sleeps 2 s, then calls 3 (fails), 4 (succeeds).
     let (out, delays) = testing::record(|| service.fetch());

@@ -13,7 +13,11 @@ enum Error {
 fn next(tries: &Cell<u32>, fatal_at: u32) -> Result<u32, Error> {
     tries.set(tries.get() + 1);
     let n = tries.get();
-    if n == fatal_at { Err(Error::Fatal(n)) } else { Err(Error::Transient(n)) }
+    if n == fatal_at {
+        Err(Error::Fatal(n))
+    } else {
+        Err(Error::Transient(n))
+    }
 }
 
 #[retry(max = 5, base = "1s", when = |e| matches!(e, Error::Transient(_)))]
@@ -60,7 +64,10 @@ impl Client {
 
 #[test]
 fn predicates_can_borrow_self_and_arguments() {
-    let mut client = Client { retryable: 503, tries: 0 };
+    let mut client = Client {
+        retryable: 503,
+        tries: 0,
+    };
     assert_eq!(client.call(), Err(404));
     assert_eq!(client.tries, 4);
 }

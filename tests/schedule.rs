@@ -7,7 +7,10 @@ use retry_runtime::{Backoff, Policy, retry, testing};
 const MS: Duration = Duration::from_millis(1);
 
 fn ms(values: &[u64]) -> Vec<Duration> {
-    values.iter().map(|v| MS * u32::try_from(*v).unwrap()).collect()
+    values
+        .iter()
+        .map(|v| MS * u32::try_from(*v).unwrap())
+        .collect()
 }
 
 #[retry(max = 6, base = "10ms")]
@@ -53,17 +56,32 @@ fn capped_fibonacci() -> Option<()> {
 #[test]
 fn each_shape_follows_its_formula() {
     assert_eq!(testing::record(exponential).1, ms(&[10, 20, 40, 80, 160]));
-    assert_eq!(testing::record(exponential_factor_3).1, ms(&[10, 30, 90, 270, 810]));
-    assert_eq!(testing::record(exponential_factor_1_5).1, ms(&[10, 15]).into_iter().chain([MS * 45 / 2]).collect::<Vec<_>>());
+    assert_eq!(
+        testing::record(exponential_factor_3).1,
+        ms(&[10, 30, 90, 270, 810])
+    );
+    assert_eq!(
+        testing::record(exponential_factor_1_5).1,
+        ms(&[10, 15])
+            .into_iter()
+            .chain([MS * 45 / 2])
+            .collect::<Vec<_>>()
+    );
     assert_eq!(testing::record(fixed).1, ms(&[10; 5]));
     assert_eq!(testing::record(linear).1, ms(&[10, 20, 30, 40, 50]));
-    assert_eq!(testing::record(fibonacci).1, ms(&[10, 10, 20, 30, 50, 80, 130]));
+    assert_eq!(
+        testing::record(fibonacci).1,
+        ms(&[10, 10, 20, 30, 50, 80, 130])
+    );
 }
 
 #[test]
 fn max_delay_caps_every_delay() {
     assert_eq!(testing::record(capped).1, ms(&[10, 20, 40, 45, 45, 45, 45]));
-    assert_eq!(testing::record(capped_fibonacci).1, ms(&[10, 10, 20, 30, 45, 45, 45]));
+    assert_eq!(
+        testing::record(capped_fibonacci).1,
+        ms(&[10, 10, 20, 30, 45, 45, 45])
+    );
 }
 
 #[retry(max = 4, base = "1.5s")]
@@ -88,17 +106,34 @@ fn expression_base() -> Option<()> {
 
 #[test]
 fn duration_literals_and_expressions() {
-    assert_eq!(testing::record(fractional_literal).1, ms(&[1500, 3000, 6000]));
-    let secs: Vec<u64> = testing::record(compound_literal).1.iter().map(Duration::as_secs).collect();
+    assert_eq!(
+        testing::record(fractional_literal).1,
+        ms(&[1500, 3000, 6000])
+    );
+    let secs: Vec<u64> = testing::record(compound_literal)
+        .1
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
     assert_eq!(secs, [90, 180]);
-    assert_eq!(testing::record(micros_literal).1, [Duration::from_micros(250)]);
+    assert_eq!(
+        testing::record(micros_literal).1,
+        [Duration::from_micros(250)]
+    );
     assert_eq!(testing::record(expression_base).1, ms(&[21]));
 }
 
 #[test]
 fn the_attribute_and_policy_delays_agree() {
-    let policy = Policy::new().max_attempts(8).base(MS * 10).backoff(Backoff::Fibonacci).max_delay(MS * 45);
-    assert_eq!(policy.delays().collect::<Vec<_>>(), testing::record(capped_fibonacci).1);
+    let policy = Policy::new()
+        .max_attempts(8)
+        .base(MS * 10)
+        .backoff(Backoff::Fibonacci)
+        .max_delay(MS * 45);
+    assert_eq!(
+        policy.delays().collect::<Vec<_>>(),
+        testing::record(capped_fibonacci).1
+    );
 }
 
 #[retry(max = 40, base = "1h", factor = 1000000)]

@@ -86,7 +86,11 @@ fn early_return_and_question_mark(calls: &Cell<u32>) -> Result<&'static str, Str
     let n: u32 = if calls.get() == 2 { "x" } else { "3" }
         .parse()
         .map_err(|e| format!("{e}"))?;
-    Ok(if n == 3 { "third attempt got through" } else { "?" })
+    Ok(if n == 3 {
+        "third attempt got through"
+    } else {
+        "?"
+    })
 }
 
 #[test]
@@ -117,13 +121,21 @@ fn outside_a_recording_the_sleeps_happen() {
 fn consumes(name: String, calls: &Cell<u32>) -> Result<String, String> {
     calls.set(calls.get() + 1);
     let owned: String = name; // moves this attempt's clone
-    if calls.get() < 3 { Err(owned) } else { Ok(owned) }
+    if calls.get() < 3 {
+        Err(owned)
+    } else {
+        Ok(owned)
+    }
 }
 
 #[retry(max = 2, base = "0s", clone(buffer))]
 fn mutates(mut buffer: Vec<u8>) -> Result<Vec<u8>, Vec<u8>> {
     buffer.push(1);
-    if buffer.len() > 5 { Ok(buffer) } else { Err(buffer) }
+    if buffer.len() > 5 {
+        Ok(buffer)
+    } else {
+        Err(buffer)
+    }
 }
 
 #[test]

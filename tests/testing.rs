@@ -28,7 +28,11 @@ fn recordings_nest_and_restore_the_outer_one() {
         testing::record(slow).1
     });
     assert_eq!(inner.len(), 2);
-    assert_eq!(outer.len(), 2, "the outer recording sees only its own sleeps");
+    assert_eq!(
+        outer.len(),
+        2,
+        "the outer recording sees only its own sleeps"
+    );
 }
 
 #[test]
@@ -44,12 +48,19 @@ fn a_panic_inside_record_leaves_no_recording_behind() {
 
 #[test]
 fn policy_retry_follows_the_schedule_and_stops_on_success() {
-    let policy = Policy::new().max_attempts(5).base(MS * 10).backoff(Backoff::Linear);
+    let policy = Policy::new()
+        .max_attempts(5)
+        .base(MS * 10)
+        .backoff(Backoff::Linear);
     let tries = Cell::new(0);
     let (out, delays) = testing::record(|| {
         policy.retry(|| {
             tries.set(tries.get() + 1);
-            if tries.get() < 3 { Err(tries.get()) } else { Ok(tries.get()) }
+            if tries.get() < 3 {
+                Err(tries.get())
+            } else {
+                Ok(tries.get())
+            }
         })
     });
     assert_eq!(out, Ok(3));
@@ -74,7 +85,8 @@ fn policy_retry_applies_jitter_and_deadline() {
 #[tokio::test]
 async fn policy_retry_async_is_recorded() {
     let policy = Policy::new().max_attempts(3).base(Duration::from_secs(5));
-    let (out, delays) = testing::record_async(policy.retry_async(|| async { Err::<(), _>(7) })).await;
+    let (out, delays) =
+        testing::record_async(policy.retry_async(|| async { Err::<(), _>(7) })).await;
     assert_eq!(out, Err(7));
     assert_eq!(delays, [5, 10].map(Duration::from_secs));
 }
@@ -93,7 +105,11 @@ fn retry_call_reports_attempts_and_doubling_delays() {
     let report = retry_call(
         || {
             tries.set(tries.get() + 1);
-            if tries.get() < 5 { Err("503") } else { Ok("200") }
+            if tries.get() < 5 {
+                Err("503")
+            } else {
+                Ok("200")
+            }
         },
         10,
         MS * 500,

@@ -264,7 +264,10 @@ fn unknown_key(key: &Ident) -> syn::Error {
     };
     syn::Error::new(
         key.span(),
-        format!("unknown key `{name}`: `#[retry]` takes {}{hint}", key_list()),
+        format!(
+            "unknown key `{name}`: `#[retry]` takes {}{hint}",
+            key_list()
+        ),
     )
 }
 
@@ -306,7 +309,11 @@ fn parse_max(input: ParseStream<'_>, key: &Ident) -> syn::Result<u32> {
 /// the value is missing.
 fn input_span(input: ParseStream<'_>, key: &Ident) -> Span {
     // `input.span()` after a failed parse still points at the start of the value.
-    if input.is_empty() { key.span() } else { input.span() }
+    if input.is_empty() {
+        key.span()
+    } else {
+        input.span()
+    }
 }
 
 fn parse_duration(input: ParseStream<'_>, key: &Ident) -> syn::Result<DurationValue> {
@@ -354,7 +361,10 @@ fn parse_name(input: ParseStream<'_>, key: &Ident, names: &[(&str, &str)]) -> sy
     let lit = input.parse::<LitStr>().map_err(|_| {
         syn::Error::new(
             span,
-            format!("`{key}` takes a string, one of {list}, such as `{key} = {}`", names[1].0),
+            format!(
+                "`{key}` takes a string, one of {list}, such as `{key} = {}`",
+                names[1].0
+            ),
         )
     })?;
     let value = lit.value();
@@ -368,7 +378,8 @@ fn parse_name(input: ParseStream<'_>, key: &Ident, names: &[(&str, &str)]) -> sy
 }
 
 fn parse_factor(input: ParseStream<'_>, key: &Ident) -> syn::Result<f64> {
-    let expected = "`factor` takes a number literal of at least 1, such as `factor = 2` or `factor = 1.5`";
+    let expected =
+        "`factor` takes a number literal of at least 1, such as `factor = 2` or `factor = 1.5`";
     let span = input_span(input, key);
     let value = match input.parse::<Lit>() {
         Ok(Lit::Int(lit)) => lit.base10_parse::<f64>(),
@@ -443,10 +454,25 @@ mod tests {
         })
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(args.max.map(|(_, max)| max), Some(10));
-        assert_eq!(args.backoff.map(|(_, v)| v.to_string()).as_deref(), Some("Linear"));
-        assert_eq!(args.jitter.map(|(_, v)| v.to_string()).as_deref(), Some("Full"));
+        assert_eq!(
+            args.backoff.map(|(_, v)| v.to_string()).as_deref(),
+            Some("Linear")
+        );
+        assert_eq!(
+            args.jitter.map(|(_, v)| v.to_string()).as_deref(),
+            Some("Full")
+        );
         assert_eq!(args.factor.map(|(_, f)| f), Some(1.5));
-        assert!(matches!(args.base, Some((_, DurationValue::Literal { nanos: 500_000_000, .. }))));
+        assert!(matches!(
+            args.base,
+            Some((
+                _,
+                DurationValue::Literal {
+                    nanos: 500_000_000,
+                    ..
+                }
+            ))
+        ));
         assert!(matches!(args.deadline, Some((_, DurationValue::Expr(_)))));
         assert_eq!(args.clone.map(|(_, names)| names.len()), Some(2));
         assert!(args.when.is_some() && args.when_ok.is_some() && args.on_retry.is_some());
@@ -456,8 +482,14 @@ mod tests {
     #[test]
     fn reports_every_mistake_at_once() {
         let message = error(quote!(max = 0, bsae = "1s", jitter = "fully", factor = 0.5));
-        assert!(message.contains("`max = 0` makes no call at all"), "{message}");
-        assert!(message.contains("unknown key `bsae`") && message.contains("did you mean `base`?"), "{message}");
+        assert!(
+            message.contains("`max = 0` makes no call at all"),
+            "{message}"
+        );
+        assert!(
+            message.contains("unknown key `bsae`") && message.contains("did you mean `base`?"),
+            "{message}"
+        );
         assert!(message.contains("unknown `jitter` \"fully\""), "{message}");
         assert!(message.contains("factor below 1"), "{message}");
     }
@@ -469,12 +501,21 @@ mod tests {
             (quote!(max = "3"), "`max` takes an integer literal"),
             (quote!(max = 99999999999), "at most 4294967295"),
             (quote!(max), "`max` takes a value, as in `max = 5`"),
-            (quote!(base = "5 sec"), "invalid duration \"5 sec\" for `base`"),
+            (
+                quote!(base = "5 sec"),
+                "invalid duration \"5 sec\" for `base`",
+            ),
             (quote!(base = 100), "a bare number has no unit"),
             (quote!(deadline = "30s1m"), "largest first"),
-            (quote!(backoff = "quadratic"), "\"exponential\", \"fixed\", \"linear\", \"fibonacci\""),
+            (
+                quote!(backoff = "quadratic"),
+                "\"exponential\", \"fixed\", \"linear\", \"fibonacci\"",
+            ),
             (quote!(backoff = exponential), "`backoff` takes a string"),
-            (quote!(jitter = "some"), "\"none\", \"full\", \"equal\", \"decorrelated\""),
+            (
+                quote!(jitter = "some"),
+                "\"none\", \"full\", \"equal\", \"decorrelated\"",
+            ),
             (quote!(factor = 0.9), "at least 1"),
             (quote!(factor = "2"), "`factor` takes a number literal"),
             (quote!(max = 1, max = 2), "`max` is given more than once"),

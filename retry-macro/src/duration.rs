@@ -49,7 +49,9 @@ pub(crate) fn parse(text: &str) -> Result<u128, String> {
         };
         if let Some((previous, previous_nanos)) = previous_unit {
             if unit_nanos >= previous_nanos {
-                return Err(format!("`{unit}` comes after `{previous}`: write the units largest first, each once"));
+                return Err(format!(
+                    "`{unit}` comes after `{previous}`: write the units largest first, each once"
+                ));
             }
         }
         total = total
@@ -93,7 +95,11 @@ fn scale(number: &str, unit_nanos: u128) -> Result<u128, String> {
 pub(crate) fn to_tokens(nanos: u128, span: Span) -> TokenStream {
     let whole = |unit: u128| {
         (nanos % unit == 0)
-            .then(|| u64::try_from(nanos / unit).ok().map(Literal::u64_unsuffixed))
+            .then(|| {
+                u64::try_from(nanos / unit)
+                    .ok()
+                    .map(Literal::u64_unsuffixed)
+            })
             .flatten()
     };
     if let Some(secs) = whole(NANOS_PER_SEC) {
@@ -106,7 +112,8 @@ pub(crate) fn to_tokens(nanos: u128, span: Span) -> TokenStream {
         quote_spanned!(span=> ::core::time::Duration::from_nanos(#nanos))
     } else {
         // Checked by `parse`: the seconds fit in a u64, the rest in a u32.
-        let secs = Literal::u64_unsuffixed(u64::try_from(nanos / NANOS_PER_SEC).unwrap_or(u64::MAX));
+        let secs =
+            Literal::u64_unsuffixed(u64::try_from(nanos / NANOS_PER_SEC).unwrap_or(u64::MAX));
         let subsec = Literal::u32_unsuffixed(u32::try_from(nanos % NANOS_PER_SEC).unwrap_or(0));
         quote_spanned!(span=> ::core::time::Duration::new(#secs, #subsec))
     }

@@ -84,7 +84,10 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let mut verdict = quote!(#retry.judge(#outcome_ref));
-    for (key, expr) in [&args.when, &args.when_ok, &args.on_retry].into_iter().flatten() {
+    for (key, expr) in [&args.when, &args.when_ok, &args.on_retry]
+        .into_iter()
+        .flatten()
+    {
         verdict.extend(quote!(.#key(#expr)));
     }
 
@@ -149,7 +152,11 @@ fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
         policy.extend(quote!(.#method(#value)));
     };
     if let Some((key, max)) = &args.max {
-        set(key, "max_attempts", Literal::u32_unsuffixed(*max).into_token_stream());
+        set(
+            key,
+            "max_attempts",
+            Literal::u32_unsuffixed(*max).into_token_stream(),
+        );
     }
     if let Some((key, base)) = &args.base {
         set(key, "base", base.to_token_stream());
@@ -158,7 +165,11 @@ fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
         set(key, "backoff", quote!(#krate::Backoff::#variant));
     }
     if let Some((key, factor)) = &args.factor {
-        set(key, "factor", Literal::f64_unsuffixed(*factor).into_token_stream());
+        set(
+            key,
+            "factor",
+            Literal::f64_unsuffixed(*factor).into_token_stream(),
+        );
     }
     if let Some((key, max_delay)) = &args.max_delay {
         set(key, "max_delay", max_delay.to_token_stream());

@@ -41,7 +41,12 @@ pub(crate) fn check(args: &Args, func: &RetryFn) -> syn::Result<()> {
 /// `clone(name)`: `name` must be an argument bound by value, with a type that is not a
 /// reference.
 fn check_clone(name: &syn::Ident, func: &RetryFn) -> syn::Result<()> {
-    let fail = |why: String| Err(syn::Error::new(name.span(), format!("`clone({name})`: {why}")));
+    let fail = |why: String| {
+        Err(syn::Error::new(
+            name.span(),
+            format!("`clone({name})`: {why}"),
+        ))
+    };
     if name == "self" {
         return fail(
             "the receiver cannot be replaced per attempt; clone the fields the body moves instead"

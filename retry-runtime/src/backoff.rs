@@ -148,10 +148,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(
-            Backoff::Exponential.delay(MS, 2.0, u32::MAX),
-            Duration::MAX
-        );
+        assert_eq!(Backoff::Exponential.delay(MS, 2.0, u32::MAX), Duration::MAX);
         assert_eq!(Backoff::Fibonacci.delay(MS, 2.0, 200), Duration::MAX);
         assert_eq!(
             Backoff::Linear.delay(Duration::from_secs(u64::MAX / 2), 2.0, 7),

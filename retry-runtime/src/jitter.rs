@@ -72,7 +72,11 @@ impl Random for fastrand::Rng {
 
 /// A uniform draw in `low..=high` (the bounds in either order).
 pub(crate) fn uniform(low: Duration, high: Duration, random: &mut impl Random) -> Duration {
-    let (low, high) = if low <= high { (low, high) } else { (high, low) };
+    let (low, high) = if low <= high {
+        (low, high)
+    } else {
+        (high, low)
+    };
     let span = high.as_nanos() - low.as_nanos();
     let offset = match u64::try_from(span) {
         Ok(span) => u128::from(random.up_to(span)),

@@ -144,7 +144,12 @@ impl Policy {
     }
 
     /// The jittered delay before retry `k`; `previous` is the state of decorrelated jitter.
-    pub(crate) fn delay(&self, k: u32, previous: &mut Duration, random: &mut impl Random) -> Duration {
+    pub(crate) fn delay(
+        &self,
+        k: u32,
+        previous: &mut Duration,
+        random: &mut impl Random,
+    ) -> Duration {
         let shaped = match self.jitter {
             Jitter::Decorrelated => Duration::ZERO,
             _ => self.shape_delay(k),
@@ -202,7 +207,10 @@ mod tests {
         assert_eq!(p.base, MS * 100);
         assert_eq!(p.backoff, Backoff::Exponential);
         assert!((p.factor - 2.0).abs() < f64::EPSILON);
-        assert_eq!((p.max_delay, p.jitter, p.deadline), (None, Jitter::None, None));
+        assert_eq!(
+            (p.max_delay, p.jitter, p.deadline),
+            (None, Jitter::None, None)
+        );
         assert_eq!(Policy::default(), p);
         assert_eq!(p.delays().collect::<Vec<_>>(), [MS * 100, MS * 200]);
     }

@@ -145,7 +145,6 @@ impl<R: Outcome, H> Judge<'_, R, H> {
         }
         self
     }
-
 }
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
