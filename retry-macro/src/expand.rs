@@ -123,6 +123,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         (
             // Spanned at the body: a body that moves an argument is reported there.
             quote_spanned! {body_span=>
+                #[allow(clippy::redundant_closure_call)]
                 let #outcome = (|| -> #ret #body)();
             },
             quote!(#krate::__private::sleep(#delay)),
