@@ -71,7 +71,10 @@
 //! assert!(delays.is_empty());
 //! ```
 //!
-//! Closures in `when`, `when_ok` and `on_retry` need no type annotations:
+//! Closures in `when`, `when_ok` and `on_retry` need no type annotations. These keys are
+//! evaluated after each attempt, so they may borrow `self` and the arguments even when the
+//! body takes `&mut self`; schedule expressions (`base = self.timeout`) are evaluated once
+//! per call, before the first attempt.
 //!
 //! ```
 //! use retry_runtime::retry;
