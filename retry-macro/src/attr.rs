@@ -24,6 +24,9 @@ const KEYS: &[&str] = &[
     "when",
     "when_ok",
     "on_retry",
+    "hint",
+    "budget",
+    "policy",
     "clone",
     "sleep",
     "crate",
@@ -56,6 +59,9 @@ pub(crate) struct Args {
     pub when: Option<(Ident, Expr)>,
     pub when_ok: Option<(Ident, Expr)>,
     pub on_retry: Option<(Ident, Expr)>,
+    pub hint: Option<(Ident, Expr)>,
+    pub budget: Option<(Ident, Expr)>,
+    pub policy: Option<(Ident, Expr)>,
     pub clone: Option<(Ident, Vec<Ident>)>,
     pub sleep: Option<(Ident, Expr)>,
     pub krate: Option<(Ident, Path)>,
@@ -143,16 +149,6 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
         return Err(unknown_key(&key));
     }
     if !input.peek(Token![=]) {
-        let example = match name.as_str() {
-            "max" => "max = 5",
-            "base" | "max_delay" | "deadline" => "base = \"500ms\"",
-            "backoff" => "backoff = \"exponential\"",
-            "factor" => "factor = 2",
-            "jitter" => "jitter = \"full\"",
-            "sleep" => "sleep = my_runtime::sleep",
-            "crate" => "crate = my_crate::retry_runtime",
-            _ => "when = |e| e.is_transient()",
-        };
         let span = if input.is_empty() || input.peek(Token![,]) {
             key.span()
         } else {
@@ -160,10 +156,14 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
         };
         return Err(syn::Error::new(
             span,
-            format!("`{name}` takes a value, as in `{example}`"),
+            format!("`{name}` takes a value, as in `{}`", example(&name)),
         ));
     }
     input.parse::<Token![=]>()?;
+    if let Some((slot, what)) = expression_key(args, &name) {
+        let value = parse_expr(input, &key, what)?;
+        return set(slot, key, value);
+    }
     match name.as_str() {
         "max" => {
             let value = parse_max(input, &key)?;
@@ -193,18 +193,6 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             let value = parse_factor(input, &key)?;
             set(&mut args.factor, key, value)
         }
-        "when" => {
-            let value = parse_expr(input, &key, "a closure or fn `Fn(&E) -> bool`")?;
-            set(&mut args.when, key, value)
-        }
-        "when_ok" => {
-            let value = parse_expr(input, &key, "a closure or fn `Fn(&T) -> bool`")?;
-            set(&mut args.when_ok, key, value)
-        }
-        "on_retry" => {
-            let value = parse_expr(input, &key, "a closure or fn `Fn(&Attempt<'_, R>)`")?;
-            set(&mut args.on_retry, key, value)
-        }
         "sleep" => {
             let value = parse_expr(input, &key, "a path to `fn(Duration) -> impl Future`")?;
             if !matches!(value, Expr::Path(_)) {
@@ -226,6 +214,48 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             })?;
             set(&mut args.krate, key, value)
         }
+    }
+}
+
+/// The keys whose value is any expression: where it goes, and what it must be.
+fn expression_key<'a>(
+    args: &'a mut Args,
+    name: &str,
+) -> Option<(&'a mut Option<(Ident, Expr)>, &'static str)> {
+    Some(match name {
+        "when" => (&mut args.when, "a closure or fn `Fn(&E) -> bool`"),
+        "when_ok" => (&mut args.when_ok, "a closure or fn `Fn(&T) -> bool`"),
+        "on_retry" => (&mut args.on_retry, "a closure or fn `Fn(&Attempt<'_, R>)`"),
+        "hint" => (
+            &mut args.hint,
+            "a closure or fn `Fn(&E) -> Option<Duration>`",
+        ),
+        "budget" => (
+            &mut args.budget,
+            "an expression of type `&RetryBudget`, such as `&BUDGET`",
+        ),
+        "policy" => (
+            &mut args.policy,
+            "an expression of type `Policy` or `&Policy`",
+        ),
+        _ => return None,
+    })
+}
+
+/// A use of `key`, for "takes a value" errors.
+fn example(key: &str) -> &'static str {
+    match key {
+        "max" => "max = 5",
+        "base" | "max_delay" | "deadline" => "base = \"500ms\"",
+        "backoff" => "backoff = \"exponential\"",
+        "factor" => "factor = 2",
+        "jitter" => "jitter = \"full\"",
+        "sleep" => "sleep = my_runtime::sleep",
+        "hint" => "hint = |e| e.retry_after()",
+        "budget" => "budget = &BUDGET",
+        "policy" => "policy = &self.retry_policy",
+        "crate" => "crate = my_crate::retry_runtime",
+        _ => "when = |e| e.is_transient()",
     }
 }
 
@@ -450,7 +480,7 @@ mod tests {
             max = 10, base = "500ms", backoff = "linear", factor = 1.5, max_delay = "1m",
             jitter = "full", deadline = Duration::from_secs(30), when = |e| e.retry(),
             when_ok = |v| v.is_empty(), on_retry = log, clone(a, b), sleep = smol::sleep,
-            crate = my::retry_runtime,
+            crate = my::retry_runtime, hint = |e| e.after, budget = &BUDGET,
         })
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(args.max.map(|(_, max)| max), Some(10));
@@ -477,6 +507,8 @@ mod tests {
         assert_eq!(args.clone.map(|(_, names)| names.len()), Some(2));
         assert!(args.when.is_some() && args.when_ok.is_some() && args.on_retry.is_some());
         assert!(args.sleep.is_some() && args.krate.is_some() && args.max_delay.is_some());
+        assert!(args.hint.is_some() && args.budget.is_some() && args.policy.is_none());
+        assert!(parse(quote!(policy = POLICY, when = |e| true)).is_ok());
     }
 
     #[test]
@@ -527,7 +559,15 @@ mod tests {
             (quote!(when = ), "`when` takes a closure"),
             (quote!(max = 1 base = "1s"), "expected `,`"),
             (quote!(42), "expected a key"),
-            (quote!(policy = p), "unknown key `policy`"),
+            (
+                quote!(policy),
+                "`policy` takes a value, as in `policy = &self.retry_policy`",
+            ),
+            (
+                quote!(budget = ),
+                "`budget` takes an expression of type `&RetryBudget`",
+            ),
+            (quote!(retries = 3), "unknown key `retries`"),
         ] {
             let message = error(tokens.clone());
             assert!(message.contains(expected), "{tokens}: {message}");

@@ -78,17 +78,26 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome = Ident::new("__retry_outcome", Span::mixed_site());
     let delay = Ident::new("__retry_delay", Span::mixed_site());
 
-    let policy = policy(args, &krate);
+    let policy = match &args.policy {
+        Some((_, policy)) => policy.to_token_stream(),
+        None => policy(args, &krate),
+    };
     let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let mut verdict = quote!(#retry.judge(#outcome_ref));
-    for (key, expr) in [&args.when, &args.when_ok, &args.on_retry]
+    for (key, expr) in [&args.when, &args.when_ok, &args.hint]
         .into_iter()
         .flatten()
     {
         verdict.extend(quote!(.#key(#expr)));
+    }
+    if let Some((key, budget)) = &args.budget {
+        verdict.extend(quote!(.#key(&#budget)));
+    }
+    if let Some((key, hook)) = &args.on_retry {
+        verdict.extend(quote!(.#key(#hook)));
     }
 
     let clones = clones(args, &sig);
@@ -225,4 +234,102 @@ fn infer_impl_trait(mut ty: Type) -> Type {
     }
     Infer.visit_type_mut(&mut ty);
     ty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry;
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    fn expand(args: TokenStream, item: &TokenStream) -> String {
+        retry(args, item).to_string()
+    }
+
+    #[test]
+    fn every_key_reaches_the_expansion() {
+        let sync = expand(
+            quote! {
+                max = 7, base = BASE_MARK, backoff = "linear", factor = 1.5,
+                max_delay = MAX_DELAY_MARK, jitter = "equal", deadline = DEADLINE_MARK,
+                when = WHEN_MARK, when_ok = WHEN_OK_MARK, on_retry = ON_RETRY_MARK,
+                hint = HINT_MARK, budget = BUDGET_MARK, clone(arg), crate = CRATE_MARK,
+            },
+            quote!(
+                fn f(arg: String) -> Result<(), ()> {
+                    Ok(())
+                }
+            ),
+        );
+        for mark in [
+            "max_attempts (7)",
+            "base (BASE_MARK)",
+            "Backoff :: Linear",
+            "factor (1.5)",
+            "max_delay (MAX_DELAY_MARK)",
+            "Jitter :: Equal",
+            "deadline (DEADLINE_MARK)",
+            ". when (WHEN_MARK)",
+            ". when_ok (WHEN_OK_MARK)",
+            ". on_retry (ON_RETRY_MARK)",
+            ". hint (HINT_MARK)",
+            ". budget (& BUDGET_MARK)",
+            "clone (& arg)",
+            "CRATE_MARK :: __private :: Retry",
+            ". timed ()",
+        ] {
+            assert!(sync.contains(mark), "`{mark}` missing from:\n{sync}");
+        }
+        let with_policy = expand(
+            quote!(policy = POLICY_MARK),
+            quote!(
+                async fn f() -> Option<()> {
+                    None
+                }
+            ),
+        );
+        assert!(
+            with_policy.contains("Retry :: new (POLICY_MARK)"),
+            "{with_policy}"
+        );
+        let with_sleep = expand(
+            quote!(sleep = SLEEP_MARK),
+            quote!(
+                async fn f() -> Option<()> {
+                    None
+                }
+            ),
+        );
+        assert!(
+            with_sleep.contains("sleep_async (__retry_delay , & SLEEP_MARK)"),
+            "{with_sleep}"
+        );
+    }
+
+    #[test]
+    fn errors_keep_the_original_function() {
+        let out = expand(
+            quote!(max = 0),
+            quote!(
+                fn original() -> Option<()> {
+                    None
+                }
+            ),
+        );
+        assert!(out.contains("compile_error"));
+        assert!(
+            out.contains("fn original () -> Option < () > { None }"),
+            "{out}"
+        );
+        let out = expand(
+            quote!(),
+            quote!(
+                struct NotAFn;
+            ),
+        );
+        assert!(
+            out.contains("compile_error") && out.contains("struct NotAFn ;"),
+            "{out}"
+        );
+    }
 }

@@ -7,6 +7,7 @@ use crate::ast::RetryFn;
 use crate::attr::Args;
 
 pub(crate) fn check(args: &Args, func: &RetryFn) -> syn::Result<()> {
+    check_policy(args)?;
     let sig = &func.sig;
     if let Some(constness) = &sig.constness {
         return Err(syn::Error::new(
@@ -81,4 +82,35 @@ fn strip_parens(ty: &Type) -> &Type {
         Type::Group(inner) => strip_parens(&inner.elem),
         ty => ty,
     }
+}
+
+/// `policy` sets the whole schedule: no schedule key may be given beside it.
+fn check_policy(args: &Args) -> syn::Result<()> {
+    let Some((policy, _)) = &args.policy else {
+        return Ok(());
+    };
+    let schedule_keys = [
+        args.max.as_ref().map(|(key, _)| key),
+        args.base.as_ref().map(|(key, _)| key),
+        args.backoff.as_ref().map(|(key, _)| key),
+        args.factor.as_ref().map(|(key, _)| key),
+        args.max_delay.as_ref().map(|(key, _)| key),
+        args.jitter.as_ref().map(|(key, _)| key),
+        args.deadline.as_ref().map(|(key, _)| key),
+    ];
+    let mut errors: Option<syn::Error> = None;
+    for key in schedule_keys.into_iter().flatten() {
+        let error = syn::Error::new(
+            key.span(),
+            format!(
+                "`{key}` cannot be combined with `{policy}`: the policy sets the whole schedule, \
+                 so set `{key}` on the `Policy` instead"
+            ),
+        );
+        match &mut errors {
+            Some(errors) => errors.combine(error),
+            None => errors = Some(error),
+        }
+    }
+    errors.map_or(Ok(()), Err)
 }

@@ -161,10 +161,12 @@
 
 mod attempt;
 mod backoff;
+mod budget;
 mod jitter;
 mod outcome;
 mod policy;
 mod retry;
+mod retry_after;
 mod sleep;
 pub mod testing;
 
@@ -174,10 +176,12 @@ pub mod __private;
 
 pub use attempt::Attempt;
 pub use backoff::Backoff;
+pub use budget::RetryBudget;
 pub use jitter::Jitter;
 pub use outcome::Outcome;
-pub use policy::{Delays, Policy};
+pub use policy::{Delays, JitteredDelays, Policy};
 pub use retry::{Report, retry_call};
+pub use retry_after::{retry_after, retry_after_at};
 pub use sleep::AsyncSleep;
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.

@@ -1,6 +1,7 @@
 use std::iter::FusedIterator;
 use std::time::Duration;
 
+use crate::RetryBudget;
 use crate::backoff::Backoff;
 use crate::jitter::{Jitter, Random};
 
@@ -31,7 +32,7 @@ use crate::jitter::{Jitter, Random};
 ///
 /// Out-of-range values never panic: `max_attempts(0)` means 1 (the first call is always
 /// made), and a `factor` below 1 (or NaN) means 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Policy {
     pub(crate) max_attempts: u32,
     pub(crate) base: Duration,
@@ -40,6 +41,25 @@ pub struct Policy {
     pub(crate) max_delay: Option<Duration>,
     pub(crate) jitter: Jitter,
     pub(crate) deadline: Option<Duration>,
+    pub(crate) budget: Option<&'static RetryBudget>,
+}
+
+/// Policies are equal when their settings are, and they share the same budget (if any).
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        let same_budget = match (self.budget, other.budget) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same_budget
+            && self.max_attempts == other.max_attempts
+            && self.base == other.base
+            && self.backoff == other.backoff
+            && self.factor.to_bits() == other.factor.to_bits()
+            && self.max_delay == other.max_delay
+            && self.jitter == other.jitter
+            && self.deadline == other.deadline
+    }
 }
 
 impl Default for Policy {
@@ -60,6 +80,7 @@ impl Policy {
             max_delay: None,
             jitter: Jitter::None,
             deadline: None,
+            budget: None,
         }
     }
 
@@ -109,6 +130,21 @@ impl Policy {
         self
     }
 
+    /// A retry budget shared with other calls (`budget`): when it has no room, a failure
+    /// is returned without a retry. See [`RetryBudget`].
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, RetryBudget};
+    ///
+    /// static BUDGET: RetryBudget = RetryBudget::new(100, 0.1);
+    /// const POLICY: Policy = Policy::new().budget(&BUDGET);
+    /// # let _ = POLICY;
+    /// ```
+    pub const fn budget(mut self, budget: &'static RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
     /// The un-jittered schedule: one delay per retry, `max_attempts - 1` of them, each
     /// capped by `max_delay`.
     ///
@@ -134,9 +170,43 @@ impl Policy {
         }
     }
 
+    /// The delays a call would sleep, jitter included, drawn from a generator seeded with
+    /// `seed`: one per retry, `max_attempts - 1` of them. The same seed gives the same
+    /// delays, so simulations and tests are reproducible. (A deadline or a server hint can
+    /// still shorten a real call's schedule.)
+    ///
+    /// ```
+    /// use retry_runtime::{Jitter, Policy};
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new()
+    ///     .max_attempts(6)
+    ///     .base(Duration::from_millis(100))
+    ///     .jitter(Jitter::Full);
+    /// let first: Vec<Duration> = policy.jittered_delays(42).collect();
+    /// assert_eq!(first, policy.jittered_delays(42).collect::<Vec<_>>());
+    /// assert_ne!(first, policy.jittered_delays(43).collect::<Vec<_>>());
+    /// for (jittered, full) in first.iter().zip(policy.delays()) {
+    ///     assert!(*jittered <= full);
+    /// }
+    /// ```
+    pub fn jittered_delays(&self, seed: u64) -> JitteredDelays {
+        JitteredDelays {
+            policy: *self,
+            next: 0,
+            end: self.max_attempts - 1,
+            previous: self.base,
+            rng: fastrand::Rng::with_seed(seed),
+        }
+    }
+
     /// The delay before retry `k` (zero-based) before jitter, capped by `max_delay`.
     fn shape_delay(&self, k: u32) -> Duration {
-        let delay = self.backoff.delay(self.base, self.factor, k);
+        self.cap(self.backoff.delay(self.base, self.factor, k))
+    }
+
+    /// `delay`, capped by `max_delay`.
+    pub(crate) fn cap(&self, delay: Duration) -> Duration {
         match self.max_delay {
             Some(max) => delay.min(max),
             None => delay,
@@ -193,6 +263,39 @@ impl Iterator for Delays {
 
 impl ExactSizeIterator for Delays {}
 impl FusedIterator for Delays {}
+
+/// The jittered schedule of a [`Policy`] for one seed, from [`Policy::jittered_delays`].
+#[derive(Debug, Clone)]
+pub struct JitteredDelays {
+    policy: Policy,
+    next: u32,
+    end: u32,
+    previous: Duration,
+    rng: fastrand::Rng,
+}
+
+impl Iterator for JitteredDelays {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        if self.next >= self.end {
+            return None;
+        }
+        let delay = self
+            .policy
+            .delay(self.next, &mut self.previous, &mut self.rng);
+        self.next += 1;
+        Some(delay)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.end - self.next).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for JitteredDelays {}
+impl FusedIterator for JitteredDelays {}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 //! let mut __retry_state = Retry::new(policy);    // + `.timed()` when `on_retry` is set
 //! loop {
 //!     let __retry_outcome = /* the body, in its own scope */;
-//!     match __retry_state.judge(&__retry_outcome).when(..).when_ok(..).on_retry(..).next() {
+//!     match __retry_state.judge(&__retry_outcome).when(..).hint(..).budget(..).next() {
 //!         Some(__retry_delay) => sleep(__retry_delay), // or `sleep_async(.., &S).await`
 //!         None => return __retry_outcome,
 //!     }
@@ -20,7 +20,7 @@ use std::borrow::Borrow;
 use std::time::{Duration, Instant};
 
 use crate::jitter::ThreadRandom;
-use crate::{Attempt, Outcome, Policy, testing};
+use crate::{Attempt, Outcome, Policy, RetryBudget, testing};
 
 pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
 
@@ -93,21 +93,27 @@ impl Retry {
         self.attempts = self.attempts.saturating_add(1);
         Judge {
             again: outcome.failure().is_some(),
+            success: outcome.success().is_some(),
+            hint: None,
+            budget: self.policy.budget,
             retry: self,
             outcome,
             hook: NoHook,
         }
     }
 
-    /// The next delay and the elapsed time, or `None` when the attempts or the deadline
-    /// are used up.
-    fn plan(&mut self) -> Option<(Duration, Duration)> {
+    /// The next delay (the server's `hint` if any, capped) and the elapsed time, or `None`
+    /// when the attempts or the deadline are used up.
+    fn plan(&mut self, hint: Option<Duration>) -> Option<(Duration, Duration)> {
         if self.attempts >= self.policy.max_attempts {
             return None;
         }
-        let delay = self
-            .policy
-            .delay(self.attempts - 1, &mut self.previous, &mut ThreadRandom);
+        let delay = match hint {
+            Some(hint) => self.policy.cap(hint),
+            None => self
+                .policy
+                .delay(self.attempts - 1, &mut self.previous, &mut ThreadRandom),
+        };
         let elapsed = self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed);
         if let Some(deadline) = self.policy.deadline {
             if elapsed.saturating_add(delay) > deadline {
@@ -123,7 +129,11 @@ impl Retry {
 pub struct Judge<'a, R, H> {
     retry: &'a mut Retry,
     outcome: &'a R,
+    /// Whether this outcome is to be retried, as far as the predicates go.
     again: bool,
+    success: bool,
+    hint: Option<Duration>,
+    budget: Option<&'a RetryBudget>,
     hook: H,
 }
 
@@ -145,10 +155,27 @@ impl<R: Outcome, H> Judge<'_, R, H> {
         }
         self
     }
+
+    /// `hint`: the server's requested delay for this failure (`Retry-After`), which
+    /// replaces the schedule's next delay.
+    #[inline]
+    pub fn hint(mut self, hint: impl Fn(&R::Failure) -> Option<Duration>) -> Self {
+        if let Some(failure) = self.outcome.failure() {
+            self.hint = hint(failure);
+        }
+        self
+    }
 }
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
 impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
+    /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
+    #[inline]
+    pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
+        self.budget = Some(budget.borrow());
+        self
+    }
+
     /// `on_retry`: called before each sleep.
     #[inline]
     pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F> {
@@ -156,6 +183,9 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
             retry: self.retry,
             outcome: self.outcome,
             again: self.again,
+            success: self.success,
+            hint: self.hint,
+            budget: self.budget,
             hook,
         }
     }
@@ -163,10 +193,19 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
     /// The delay to sleep before the next attempt, or `None` to return the outcome.
     #[inline]
     pub fn next(self) -> Option<Duration> {
+        if let Some(budget) = self.budget {
+            if self.again {
+                if !budget.record_failure() {
+                    return None;
+                }
+            } else if self.success {
+                budget.record_success();
+            }
+        }
         if !self.again {
             return None;
         }
-        let (delay, elapsed) = self.retry.plan()?;
+        let (delay, elapsed) = self.retry.plan(self.hint)?;
         self.hook.call(&Attempt {
             number: self.retry.attempts,
             delay,

@@ -1,0 +1,164 @@
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A retry budget shared by many calls: retry throttling as gRPC does it (gRFC A6).
+///
+/// Tokens start at `max_tokens`. Every attempt that would be retried takes one token, and
+/// every success gives back `token_ratio` (never above `max_tokens`). A retry is allowed
+/// only while, after taking its token, more than `max_tokens / 2` tokens are left. The first
+/// attempt of a call is never refused: when the service keeps failing, the fleet falls back
+/// to about one attempt per call instead of multiplying the load by `max`.
+///
+/// It is lock-free (one atomic counter, in thousandths of a token as gRPC keeps it), `Sync`,
+/// and `const`-constructible, so a `static` can be shared by any number of functions and
+/// threads:
+///
+/// ```
+/// use retry_runtime::{RetryBudget, retry, testing};
+///
+/// static BUDGET: RetryBudget = RetryBudget::new(10, 0.1);
+///
+/// #[retry(max = 3, base = "10ms", budget = &BUDGET)]
+/// fn dead_service() -> Result<(), &'static str> {
+///     Err("503")
+/// }
+///
+/// let (_, delays) = testing::record(|| {
+///     for _ in 0..100 {
+///         let _ = dead_service();
+///     }
+/// });
+/// // 3 attempts for the first call, 2 for the second, then no more retries: 103 attempts
+/// // in all instead of 300.
+/// assert_eq!(delays.len(), 3);
+/// assert_eq!(BUDGET.tokens(), 0.0);
+/// ```
+///
+/// The same budget works with [`Policy::budget`](crate::Policy::budget). A failure that
+/// `when` declines to retry neither takes nor gives tokens.
+pub struct RetryBudget {
+    max_milli: u64,
+    ratio_milli: u64,
+    milli_tokens: AtomicU64,
+}
+
+impl RetryBudget {
+    /// A full budget of `max_tokens` tokens, given back at `token_ratio` tokens per success.
+    ///
+    /// `token_ratio` is kept to three decimal places, like gRPC; a negative or NaN ratio is
+    /// taken as 0.
+    pub const fn new(max_tokens: u32, token_ratio: f64) -> Self {
+        let max_milli = max_tokens as u64 * 1000;
+        // `as` saturates: NaN and negative ratios become 0.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let ratio_milli = (token_ratio * 1000.0 + 0.5) as u64;
+        RetryBudget {
+            max_milli,
+            ratio_milli,
+            milli_tokens: AtomicU64::new(max_milli),
+        }
+    }
+
+    /// The tokens left.
+    pub fn tokens(&self) -> f64 {
+        milli_to_tokens(self.milli_tokens.load(Ordering::Relaxed))
+    }
+
+    /// The tokens a full budget holds.
+    pub fn max_tokens(&self) -> f64 {
+        milli_to_tokens(self.max_milli)
+    }
+
+    /// Whether a retry would be allowed now, without taking a token.
+    pub fn can_retry(&self) -> bool {
+        self.milli_tokens.load(Ordering::Relaxed) > self.max_milli / 2
+    }
+
+    /// Records an attempt that would be retried: takes one token (never going below zero)
+    /// and returns whether the retry is allowed.
+    pub fn record_failure(&self) -> bool {
+        let update = |milli: u64| Some(milli.saturating_sub(1000));
+        // The closure always returns `Some`, so this is always `Ok`.
+        let previous =
+            match self
+                .milli_tokens
+                .fetch_update(Ordering::AcqRel, Ordering::Relaxed, update)
+            {
+                Ok(previous) | Err(previous) => previous,
+            };
+        previous.saturating_sub(1000) > self.max_milli / 2
+    }
+
+    /// Records a success: gives back `token_ratio` tokens, up to the maximum.
+    pub fn record_success(&self) {
+        if self.ratio_milli == 0 {
+            return;
+        }
+        let max = self.max_milli;
+        let update =
+            |milli: u64| (milli < max).then(|| milli.saturating_add(self.ratio_milli).min(max));
+        let _ = self
+            .milli_tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, update);
+    }
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn milli_to_tokens(milli: u64) -> f64 {
+    milli as f64 / 1000.0
+}
+
+impl fmt::Debug for RetryBudget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryBudget")
+            .field("tokens", &self.tokens())
+            .field("max_tokens", &self.max_tokens())
+            .field("token_ratio", &milli_to_tokens(self.ratio_milli))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RetryBudget;
+
+    #[test]
+    fn follows_the_grpc_example() {
+        // gRPC's own test: max 4 tokens (threshold 2), ratio 1.6.
+        let budget = RetryBudget::new(4, 1.6);
+        assert!(budget.record_failure()); // 3 > 2
+        budget.record_success(); // 4.6, capped at 4
+        assert!((budget.tokens() - 4.0).abs() < 1e-9);
+        assert!(budget.record_failure()); // 3
+        assert!(!budget.record_failure()); // 2: at the threshold, no retry
+        budget.record_success(); // 3.6
+        assert!(budget.can_retry());
+        assert!(budget.record_failure()); // 2.6 > 2
+    }
+
+    #[test]
+    fn never_goes_below_zero_or_above_max() {
+        let budget = RetryBudget::new(2, 0.5);
+        for _ in 0..10 {
+            assert!(!budget.record_failure() || budget.tokens() > 1.0);
+        }
+        assert!(budget.tokens().abs() < 1e-9);
+        for _ in 0..100 {
+            budget.record_success();
+        }
+        assert!((budget.tokens() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ratio_is_kept_to_three_decimals_and_clamped() {
+        let budget = RetryBudget::new(10, 0.1234);
+        budget.record_failure();
+        budget.record_success();
+        assert!((budget.tokens() - 9.123).abs() < 1e-9);
+        let nan = RetryBudget::new(1, f64::NAN);
+        nan.record_failure();
+        nan.record_success();
+        assert!(nan.tokens().abs() < 1e-9);
+        assert!(!RetryBudget::new(0, 1.0).can_retry());
+    }
+}
