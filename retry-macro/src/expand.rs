@@ -255,7 +255,7 @@ mod tests {
                 when = WHEN_MARK, when_ok = WHEN_OK_MARK, on_retry = ON_RETRY_MARK,
                 hint = HINT_MARK, budget = BUDGET_MARK, clone(arg), crate = CRATE_MARK,
             },
-            quote!(
+            &quote!(
                 fn f(arg: String) -> Result<(), ()> {
                     Ok(())
                 }
@@ -282,7 +282,7 @@ mod tests {
         }
         let with_policy = expand(
             quote!(policy = POLICY_MARK),
-            quote!(
+            &quote!(
                 async fn f() -> Option<()> {
                     None
                 }
@@ -294,7 +294,7 @@ mod tests {
         );
         let with_sleep = expand(
             quote!(sleep = SLEEP_MARK),
-            quote!(
+            &quote!(
                 async fn f() -> Option<()> {
                     None
                 }
@@ -310,7 +310,7 @@ mod tests {
     fn errors_keep_the_original_function() {
         let out = expand(
             quote!(max = 0),
-            quote!(
+            &quote!(
                 fn original() -> Option<()> {
                     None
                 }
@@ -323,7 +323,7 @@ mod tests {
         );
         let out = expand(
             quote!(),
-            quote!(
+            &quote!(
                 struct NotAFn;
             ),
         );

@@ -114,7 +114,7 @@ impl fmt::Debug for RetryBudget {
             .field("tokens", &self.tokens())
             .field("max_tokens", &self.max_tokens())
             .field("token_ratio", &milli_to_tokens(self.ratio_milli))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
