@@ -17,7 +17,7 @@ fn dead_service() -> Result<(), &'static str> {
 
 #[test]
 fn a_dead_service_gets_about_one_attempt_per_call() {
-    let (_, delays) = testing::record(|| {
+    let ((), delays) = testing::record(|| {
         for _ in 0..100 {
             assert_eq!(dead_service(), Err("503"));
         }
