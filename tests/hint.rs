@@ -72,7 +72,7 @@ fn an_http_date_hint_in_the_past_retries_at_once() {
     assert_eq!((out, delays), (Ok("200"), vec![Duration::ZERO]));
 }
 
-#[retry(max = 3, base = "1s", hint = |_| Some(Duration::from_millis(5)), when_ok = |v| *v == 0)]
+#[retry(max = 3, base = "1s", hint = |()| Some(Duration::from_millis(5)), when_ok = |v| *v == 0)]
 fn hint_on_success(tries: &Cell<u32>) -> Result<u32, ()> {
     tries.set(tries.get() + 1);
     Ok(tries.get() - 1)
