@@ -36,6 +36,9 @@
 //! | `when` | `Fn(&E) -> bool` | every failure is retried | a failure is retried only when this returns `true`; otherwise it is returned at once |
 //! | `when_ok` | `Fn(&T) -> bool` | never | a success for which this returns `true` is retried too; when attempts run out it is returned as it is |
 //! | `on_retry` | `Fn(&Attempt<'_, R>)` | none | called before each sleep ([`Attempt`]) |
+//! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is the hint, capped by `max_delay`; a hint that would cross `deadline` ends the retrying |
+//! | `budget` | `&RetryBudget` (usually a `static`) | none | a shared [`RetryBudget`]: when it has no room, the failure is returned without a retry |
+//! | `policy` | `Policy` or `&Policy`, evaluated at each call | none | the schedule at run time (from configuration); cannot be combined with `max`, `base`, `backoff`, `factor`, `max_delay`, `jitter`, `deadline` |
 //! | `clone` | `clone(arg, ...)` | none | each attempt gets a fresh `Clone::clone` of these by-value arguments |
 //! | `sleep` | path to `fn(Duration) -> impl Future` | `tokio::time::sleep` | the async sleep of another runtime ([`AsyncSleep`]) |
 //! | `crate` | path | `::retry_runtime` | where this crate is, for crates that re-export it |
@@ -139,6 +142,47 @@
 //! assert_eq!(client.get("/").await.unwrap(), "/: 200");
 //! assert_eq!(client.calls, 2);
 //! # }
+//! ```
+//!
+//! # Fleets: budgets, server hints, run-time policies
+//!
+//! Thousands of clients retrying against one struggling service can keep it down. Jitter
+//! spreads their retries out; a [`RetryBudget`] shared by the calls of a process stops
+//! retrying when most attempts fail, so the fleet sends about one attempt per call instead
+//! of `max`; `hint` follows the server's `Retry-After`. The simulations in
+//! `docs/simulation.md` measure both.
+//!
+//! ```
+//! use retry_runtime::{Policy, RetryBudget, retry, retry_after};
+//! use std::time::Duration;
+//!
+//! static BUDGET: RetryBudget = RetryBudget::new(100, 0.1);
+//!
+//! #[derive(Debug)]
+//! struct HttpError {
+//!     status: u16,
+//!     retry_after: Option<String>,
+//! }
+//!
+//! struct Client {
+//!     policy: Policy, // from configuration
+//! }
+//!
+//! impl Client {
+//!     #[retry(
+//!         policy = &self.policy,
+//!         budget = &BUDGET,
+//!         when = |e| e.status == 429 || e.status >= 500,
+//!         hint = |e| e.retry_after.as_deref().and_then(retry_after),
+//!     )]
+//!     fn get(&self, path: &str) -> Result<String, HttpError> {
+//!         # return Ok(path.into());
+//!         todo!()
+//!     }
+//! }
+//!
+//! let client = Client { policy: Policy::new().max_attempts(5).max_delay(Duration::from_secs(30)) };
+//! assert_eq!(client.get("/").unwrap(), "/");
 //! ```
 //!
 //! # Without the macro

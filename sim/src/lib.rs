@@ -1,0 +1,59 @@
+//! Simulations of fleets of clients that retry, driven by `retry_runtime`'s own schedule
+//! code ([`Policy::jittered_delays`](retry_runtime::Policy::jittered_delays)), not by a copy
+//! of its formulas.
+//!
+//! - [`herd`]: the 2015 AWS "Exponential Backoff And Jitter" experiment: N clients
+//!   contending for one row under optimistic concurrency.
+//! - [`outage`]: a fleet calling a service that fails completely for a while, with and
+//!   without a [`RetryBudget`](retry_runtime::RetryBudget).
+//!
+//! Both are deterministic for a given seed. `docs/simulation.md` has the results and the
+//! commands that reproduce them.
+
+pub mod herd;
+pub mod outage;
+pub mod plot;
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use rand_distr::{Distribution, Normal};
+
+/// Network hops: `|Normal(mean, sd)|` milliseconds, as in the 2015 model.
+#[derive(Debug)]
+pub struct Network {
+    hop: Normal<f64>,
+    rng: SmallRng,
+}
+
+impl Network {
+    /// Hops of `|Normal(mean_ms, sd_ms)|` drawn from a generator seeded with `seed`.
+    ///
+    /// # Panics
+    ///
+    /// If `sd_ms` is negative or not finite.
+    pub fn new(mean_ms: f64, sd_ms: f64, seed: u64) -> Self {
+        Network {
+            hop: Normal::new(mean_ms, sd_ms).expect("a finite, non-negative standard deviation"),
+            rng: SmallRng::seed_from_u64(seed),
+        }
+    }
+
+    /// The time one message takes, in milliseconds.
+    pub fn hop(&mut self) -> f64 {
+        self.hop.sample(&mut self.rng).abs()
+    }
+}
+
+/// A seed for item `index` of a run seeded with `seed` (splitmix64), so that every client
+/// draws its own, reproducible delays.
+pub fn derive_seed(seed: u64, index: u64) -> u64 {
+    let mut z = seed.wrapping_add(index.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Milliseconds of a `Duration`, as the simulations count time.
+pub fn millis(duration: std::time::Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
