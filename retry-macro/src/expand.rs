@@ -86,7 +86,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
-    let mut verdict = quote!(#retry.judge(#outcome_ref));
+    let function = sig.ident.to_string();
+    let mut verdict = quote!(#retry.judge(#outcome_ref, #function, #krate::__private::describe!()));
     for (key, expr) in [&args.when, &args.when_ok, &args.hint]
         .into_iter()
         .flatten()

@@ -206,6 +206,7 @@
 mod attempt;
 mod backoff;
 mod budget;
+mod describe;
 mod jitter;
 mod outcome;
 mod policy;

@@ -22,7 +22,12 @@ use std::time::{Duration, Instant};
 use crate::jitter::ThreadRandom;
 use crate::{Attempt, Outcome, Policy, RetryBudget, testing};
 
+pub use crate::__retry_describe as describe;
+pub use crate::describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described};
 pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
+
+/// Describes a failure for the `tracing` events.
+pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
 
 /// The state of one retried call.
 #[derive(Debug)]
@@ -86,12 +91,25 @@ impl Retry {
         self.attempts
     }
 
-    /// Judges the outcome of the attempt that just ended. A failure is retried unless
-    /// `when` says otherwise; a success is returned unless `when_ok` says otherwise.
+    /// Judges the outcome of the attempt that just ended, in fn `function`. A failure is
+    /// retried unless `when` says otherwise; a success is returned unless `when_ok` says
+    /// otherwise. `describe` shows a failure in the `tracing` events.
     #[inline]
-    pub fn judge<'a, R: Outcome>(&'a mut self, outcome: &'a R) -> Judge<'a, R, NoHook> {
+    pub fn judge<'a, R: Outcome>(
+        &'a mut self,
+        outcome: &'a R,
+        function: &'static str,
+        describe: Describer<'_, R::Failure>,
+    ) -> Judge<'a, R, NoHook> {
         self.attempts = self.attempts.saturating_add(1);
+        #[cfg(not(feature = "tracing"))]
+        let _ = (function, describe);
         Judge {
+            #[cfg(feature = "tracing")]
+            trace: (
+                function,
+                outcome.failure().map_or(Described::Nothing, describe),
+            ),
             again: outcome.failure().is_some(),
             success: outcome.success().is_some(),
             hint: None,
@@ -102,11 +120,11 @@ impl Retry {
         }
     }
 
-    /// The next delay (the server's `hint` if any, capped) and the elapsed time, or `None`
-    /// when the attempts or the deadline are used up.
-    fn plan(&mut self, hint: Option<Duration>) -> Option<(Duration, Duration)> {
+    /// The next delay (the server's `hint` if any, capped) and the elapsed time, or why
+    /// there is none.
+    fn plan(&mut self, hint: Option<Duration>) -> Result<(Duration, Duration), Stop> {
         if self.attempts >= self.policy.max_attempts {
-            return None;
+            return Err(Stop::Attempts);
         }
         let delay = match hint {
             Some(hint) => self.policy.cap(hint),
@@ -117,10 +135,32 @@ impl Retry {
         let elapsed = self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed);
         if let Some(deadline) = self.policy.deadline {
             if elapsed.saturating_add(delay) > deadline {
-                return None;
+                return Err(Stop::Deadline);
             }
         }
-        Some((delay, elapsed))
+        Ok((delay, elapsed))
+    }
+}
+
+/// Why a retryable outcome is returned anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// `max` attempts were made.
+    Attempts,
+    /// The next sleep would end past the deadline.
+    Deadline,
+    /// The retry budget has no room.
+    Budget,
+}
+
+impl Stop {
+    #[cfg(feature = "tracing")]
+    fn reason(self) -> &'static str {
+        match self {
+            Stop::Attempts => "attempts",
+            Stop::Deadline => "deadline",
+            Stop::Budget => "budget",
+        }
     }
 }
 
@@ -135,6 +175,9 @@ pub struct Judge<'a, R, H> {
     hint: Option<Duration>,
     budget: Option<&'a RetryBudget>,
     hook: H,
+    /// The fn's name and the failure, for the `tracing` events.
+    #[cfg(feature = "tracing")]
+    trace: (&'static str, Described<'a>),
 }
 
 impl<R: Outcome, H> Judge<'_, R, H> {
@@ -187,25 +230,54 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
             hint: self.hint,
             budget: self.budget,
             hook,
+            #[cfg(feature = "tracing")]
+            trace: self.trace,
         }
     }
 
     /// The delay to sleep before the next attempt, or `None` to return the outcome.
     #[inline]
     pub fn next(self) -> Option<Duration> {
-        if let Some(budget) = self.budget {
-            if self.again {
-                if !budget.record_failure() {
-                    return None;
-                }
-            } else if self.success {
+        let budget_refused = match self.budget {
+            Some(budget) if self.again => !budget.record_failure(),
+            Some(budget) if self.success => {
                 budget.record_success();
+                false
             }
-        }
+            _ => false,
+        };
         if !self.again {
             return None;
         }
-        let (delay, elapsed) = self.retry.plan(self.hint)?;
+        let plan = if budget_refused {
+            Err(Stop::Budget)
+        } else {
+            self.retry.plan(self.hint)
+        };
+        let (delay, elapsed) = match plan {
+            Ok(plan) => plan,
+            Err(_stop) => {
+                #[cfg(feature = "tracing")]
+                tracing::error!(
+                    target: "retry_runtime",
+                    function = self.trace.0,
+                    attempts = self.retry.attempts,
+                    reason = _stop.reason(),
+                    error = %self.trace.1,
+                    "giving up",
+                );
+                return None;
+            }
+        };
+        #[cfg(feature = "tracing")]
+        tracing::warn!(
+            target: "retry_runtime",
+            function = self.trace.0,
+            attempt = self.retry.attempts,
+            delay = ?delay,
+            error = %self.trace.1,
+            "retrying",
+        );
         self.hook.call(&Attempt {
             number: self.retry.attempts,
             delay,

@@ -1,0 +1,185 @@
+//! The `tracing` feature: one WARN event per retry and one ERROR event per give-up, with
+//! stable field names, target `retry_runtime`.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use retry_runtime::{RetryBudget, retry};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+
+/// One captured event: its level, target and fields (`message` included).
+#[derive(Debug, Clone, PartialEq)]
+struct Captured {
+    level: Level,
+    target: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Captured {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Captured>>>);
+
+struct Fields(Vec<(String, String)>);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0
+            .push((field.name().to_string(), format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push((field.name().to_string(), value.to_string()));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.push((field.name().to_string(), value.to_string()));
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = Fields(Vec::new());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(Captured {
+            level: *event.metadata().level(),
+            target: event.metadata().target().to_string(),
+            fields: fields.0,
+        });
+    }
+}
+
+fn capture(f: impl FnOnce()) -> Vec<Captured> {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    tracing::subscriber::with_default(subscriber, f);
+    let events = capture.0.lock().unwrap().clone();
+    events
+}
+
+#[derive(Debug)]
+struct Unavailable(u16);
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} Service Unavailable", self.0)
+    }
+}
+
+#[retry(max = 3, base = "0s")]
+fn always_503() -> Result<(), Unavailable> {
+    Err(Unavailable(503))
+}
+
+#[test]
+fn one_warn_per_retry_and_one_error_on_give_up() {
+    let events = capture(|| drop(always_503()));
+    assert_eq!(events.len(), 3, "{events:#?}");
+    for (event, attempt) in events[..2].iter().zip(["1", "2"]) {
+        assert_eq!(event.level, Level::WARN);
+        assert_eq!(event.target, "retry_runtime");
+        assert_eq!(event.field("message"), Some("retrying"));
+        assert_eq!(event.field("function"), Some("always_503"));
+        assert_eq!(event.field("attempt"), Some(attempt));
+        assert_eq!(event.field("delay"), Some("0ns"));
+        assert_eq!(event.field("error"), Some("503 Service Unavailable"));
+    }
+    let give_up = &events[2];
+    assert_eq!(give_up.level, Level::ERROR);
+    assert_eq!(give_up.field("message"), Some("giving up"));
+    assert_eq!(give_up.field("function"), Some("always_503"));
+    assert_eq!(give_up.field("attempts"), Some("3"));
+    assert_eq!(give_up.field("reason"), Some("attempts"));
+    assert_eq!(give_up.field("error"), Some("503 Service Unavailable"));
+}
+
+#[derive(Debug)]
+struct OnlyDebug {
+    code: u16,
+}
+
+#[retry(max = 2, base = "0s")]
+fn debug_error() -> Result<(), OnlyDebug> {
+    Err(OnlyDebug { code: 500 })
+}
+
+struct Opaque;
+
+#[retry(max = 2, base = "0s")]
+fn opaque_error() -> Result<(), Opaque> {
+    Err(Opaque)
+}
+
+#[test]
+fn errors_show_by_display_else_debug_else_not_at_all() {
+    let events = capture(|| drop(debug_error()));
+    assert_eq!(events[0].field("error"), Some("OnlyDebug { code: 500 }"));
+    let events = capture(|| drop(opaque_error()));
+    assert_eq!(events[0].field("error"), Some("-"));
+}
+
+#[retry(max = 5, base = "0s")]
+fn succeeds() -> Result<u8, Unavailable> {
+    Ok(1)
+}
+
+#[retry(max = 5, base = "0s", when = |e| e.0 != 404)]
+fn not_retryable() -> Result<u8, Unavailable> {
+    Err(Unavailable(404))
+}
+
+#[test]
+fn no_event_for_a_success_or_a_failure_when_declines() {
+    assert!(capture(|| drop(succeeds())).is_empty());
+    assert!(capture(|| drop(not_retryable())).is_empty());
+}
+
+static EMPTY: RetryBudget = RetryBudget::new(2, 0.0);
+
+#[retry(max = 5, base = "1h", deadline = "30m")]
+fn past_deadline() -> Result<u8, Unavailable> {
+    Err(Unavailable(503))
+}
+
+#[retry(max = 5, base = "0s", budget = &EMPTY)]
+fn over_budget() -> Result<u8, Unavailable> {
+    Err(Unavailable(503))
+}
+
+#[test]
+fn the_give_up_event_says_why() {
+    let events = capture(|| drop(past_deadline()));
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].field("reason"), Some("deadline"));
+    assert_eq!(events[0].field("attempts"), Some("1"));
+    let events = capture(|| drop(over_budget()));
+    assert_eq!(
+        events.last().and_then(|e| e.field("reason")),
+        Some("budget")
+    );
+}
+
+#[tokio::test]
+async fn async_fns_emit_the_same_events() {
+    #[retry(max = 2, base = "0s")]
+    async fn fetch() -> Result<(), Unavailable> {
+        Err(Unavailable(502))
+    }
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = fetch().await;
+    let events = capture.0.lock().unwrap().clone();
+    let messages: Vec<_> = events
+        .iter()
+        .map(|e| e.field("message").unwrap_or_default())
+        .collect();
+    assert_eq!(messages, ["retrying", "giving up"]);
+}
