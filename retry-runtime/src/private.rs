@@ -256,16 +256,18 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
         };
         let (delay, elapsed) = match plan {
             Ok(plan) => plan,
-            Err(_stop) => {
+            Err(stop) => {
                 #[cfg(feature = "tracing")]
                 tracing::error!(
                     target: "retry_runtime",
                     function = self.trace.0,
                     attempts = self.retry.attempts,
-                    reason = _stop.reason(),
+                    reason = stop.reason(),
                     error = %self.trace.1,
                     "giving up",
                 );
+                #[cfg(not(feature = "tracing"))]
+                let _ = stop;
                 return None;
             }
         };
