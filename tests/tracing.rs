@@ -60,8 +60,7 @@ fn capture(f: impl FnOnce()) -> Vec<Captured> {
     let capture = Capture::default();
     let subscriber = tracing_subscriber::registry().with(capture.clone());
     tracing::subscriber::with_default(subscriber, f);
-    let events = capture.0.lock().unwrap().clone();
-    events
+    capture.0.lock().unwrap().clone()
 }
 
 #[derive(Debug)]
@@ -102,6 +101,7 @@ fn one_warn_per_retry_and_one_error_on_give_up() {
 
 #[derive(Debug)]
 struct OnlyDebug {
+    #[allow(dead_code)] // shown by `Debug` only
     code: u16,
 }
 
