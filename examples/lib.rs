@@ -1,0 +1,170 @@
+//! The pieces of the `flaky_http` example, shared with the integration tests: a real HTTP
+//! service that fails on purpose, and a client whose call retries.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use retry_runtime::{Attempt, Policy, retry};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// The body of a successful response.
+pub const SUCCESS_BODY: &str = r#"{"message": "Request processed successfully"}"#;
+
+/// What the service does with request `n` (1-based): the first `hang` requests get no
+/// answer at all, the next `fail` get `503 Service Unavailable`, the rest `200 OK`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Script {
+    /// Requests that never get an answer.
+    pub hang: u32,
+    /// Requests answered with 503 after those.
+    pub fail: u32,
+}
+
+/// A flaky HTTP service on a loopback port, stopped when dropped.
+#[derive(Debug)]
+pub struct FlakyServer {
+    addr: SocketAddr,
+    hits: Arc<AtomicU32>,
+    task: JoinHandle<()>,
+}
+
+impl FlakyServer {
+    /// Starts the service on `127.0.0.1`, on a port the system picks.
+    ///
+    /// # Errors
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start(script: Script) -> std::io::Result<Self> {
+        let hits = Arc::new(AtomicU32::new(0));
+        let counter = hits.clone();
+        let app = Router::new().route(
+            "/",
+            get(move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    if n <= script.hang {
+                        std::future::pending::<()>().await;
+                    }
+                    if n <= script.hang + script.fail {
+                        (StatusCode::SERVICE_UNAVAILABLE, "try again later")
+                    } else {
+                        (StatusCode::OK, SUCCESS_BODY)
+                    }
+                }
+            }),
+        );
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(FlakyServer { addr, hits, task })
+    }
+
+    /// The service's URL.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Requests that reached the service so far.
+    pub fn hits(&self) -> u32 {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for FlakyServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum CallError {
+    /// The service answered with an error status.
+    Status(StatusCode),
+    /// No answer: refused, reset, or cut by the client's timeout.
+    Transport(reqwest::Error),
+}
+
+impl CallError {
+    /// Whether trying again may help: 5xx, 429, timeouts and connection failures.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            CallError::Status(status) => {
+                status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
+            }
+            CallError::Transport(error) => error.is_timeout() || error.is_connect() || error.is_request(),
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Status(status) => write!(f, "{status}"),
+            CallError::Transport(error) if error.is_timeout() => f.write_str("timed out"),
+            CallError::Transport(error) => write!(f, "request failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// What `on_retry` gets for [`Client::get`].
+pub type GetAttempt<'a> = Attempt<'a, Result<String, CallError>>;
+
+/// A client of the flaky service, with its retry policy (from flags or configuration).
+pub struct Client {
+    http: reqwest::Client,
+    url: String,
+    policy: Policy,
+    on_retry: Box<dyn Fn(&GetAttempt<'_>) + Send + Sync>,
+}
+
+impl Client {
+    /// A client of `url` that gives up on a request after `timeout`.
+    ///
+    /// # Panics
+    ///
+    /// If the HTTP client cannot be built (no TLS is involved, so it always can).
+    pub fn new(url: String, policy: Policy, timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .expect("a plain HTTP client");
+        Client { http, url, policy, on_retry: Box::new(|_| {}) }
+    }
+
+    /// Calls `hook` before each retry's sleep.
+    pub fn on_retry(mut self, hook: impl Fn(&GetAttempt<'_>) + Send + Sync + 'static) -> Self {
+        self.on_retry = Box::new(hook);
+        self
+    }
+
+    /// `GET /`, retried on transient failures with the client's policy.
+    ///
+    /// # Errors
+    ///
+    /// The last failure, when the policy gives up or the failure is not transient.
+    #[retry(
+        policy = &self.policy,
+        when = CallError::is_transient,
+        on_retry = |attempt| (self.on_retry)(attempt),
+    )]
+    pub async fn get(&self) -> Result<String, CallError> {
+        let response = self.http.get(&self.url).send().await.map_err(CallError::Transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(CallError::Status(status));
+        }
+        response.text().await.map_err(CallError::Transport)
+    }
+}
