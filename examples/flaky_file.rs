@@ -14,7 +14,10 @@ use retry_runtime::retry;
 
 /// Errors that may go away: the file is not there yet, or is being replaced.
 fn transient(error: &io::Error) -> bool {
-    matches!(error.kind(), ErrorKind::NotFound | ErrorKind::Interrupted | ErrorKind::WouldBlock)
+    matches!(
+        error.kind(),
+        ErrorKind::NotFound | ErrorKind::Interrupted | ErrorKind::WouldBlock
+    )
 }
 
 /// Reads a file another process writes late, waiting up to about 2 s in all.
@@ -47,18 +50,31 @@ fn main() -> ExitCode {
 
     let start = Instant::now();
     let result = read_config(&path);
-    println!("read {:?} after {:.0?}", result.as_deref().map(str::trim), start.elapsed());
+    println!(
+        "read {:?} after {:.0?}",
+        result.as_deref().map(str::trim),
+        start.elapsed()
+    );
 
     // Not transient: a directory is not a file, and waiting will not change that.
     let start = Instant::now();
     let not_a_file = read_config(&dir);
     println!(
         "reading the directory: {} after {:.0?}, without retrying",
-        not_a_file.err().map_or_else(String::new, |e| e.kind().to_string()),
+        not_a_file
+            .err()
+            .map_or_else(String::new, |e| e.kind().to_string()),
         start.elapsed()
     );
 
-    let written = writer.join().map_err(|_| ()).and_then(|w| w.map_err(|_| ()));
+    let written = writer
+        .join()
+        .map_err(|_| ())
+        .and_then(|w| w.map_err(|_| ()));
     let _ = std::fs::remove_dir_all(&dir);
-    if result.is_ok() && written.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if result.is_ok() && written.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

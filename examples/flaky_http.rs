@@ -55,7 +55,12 @@ async fn main() -> ExitCode {
         tracing_subscriber::fmt().with_target(true).init();
     }
 
-    let server = match FlakyServer::start(Script { hang: 0, fail: args.failures }).await {
+    let server = match FlakyServer::start(Script {
+        hang: 0,
+        fail: args.failures,
+    })
+    .await
+    {
         Ok(server) => server,
         Err(error) => {
             eprintln!("cannot start the service on a loopback port: {error}");
@@ -69,16 +74,19 @@ async fn main() -> ExitCode {
         args.max
     );
     let quiet = args.tracing;
-    let client = Client::new(server.url(), policy, Duration::from_secs(5)).on_retry(move |attempt| {
-        if !quiet {
-            let reason = attempt.error().map_or_else(|| "-".to_string(), ToString::to_string);
-            println!(
-                "attempt {:>2} failed: {reason}; retrying in {} ms",
-                attempt.number,
-                attempt.delay.as_millis()
-            );
-        }
-    });
+    let client =
+        Client::new(server.url(), policy, Duration::from_secs(5)).on_retry(move |attempt| {
+            if !quiet {
+                let reason = attempt
+                    .error()
+                    .map_or_else(|| "-".to_string(), ToString::to_string);
+                println!(
+                    "attempt {:>2} failed: {reason}; retrying in {} ms",
+                    attempt.number,
+                    attempt.delay.as_millis()
+                );
+            }
+        });
 
     let start = Instant::now();
     let result = client.get().await;

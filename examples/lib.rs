@@ -101,7 +101,9 @@ impl CallError {
             CallError::Status(status) => {
                 status.is_server_error() || *status == StatusCode::TOO_MANY_REQUESTS
             }
-            CallError::Transport(error) => error.is_timeout() || error.is_connect() || error.is_request(),
+            CallError::Transport(error) => {
+                error.is_timeout() || error.is_connect() || error.is_request()
+            }
         }
     }
 }
@@ -140,7 +142,12 @@ impl Client {
             .timeout(timeout)
             .build()
             .expect("a plain HTTP client");
-        Client { http, url, policy, on_retry: Box::new(|_| {}) }
+        Client {
+            http,
+            url,
+            policy,
+            on_retry: Box::new(|_| {}),
+        }
     }
 
     /// Calls `hook` before each retry's sleep.
@@ -160,7 +167,12 @@ impl Client {
         on_retry = |attempt| (self.on_retry)(attempt),
     )]
     pub async fn get(&self) -> Result<String, CallError> {
-        let response = self.http.get(&self.url).send().await.map_err(CallError::Transport)?;
+        let response = self
+            .http
+            .get(&self.url)
+            .send()
+            .await
+            .map_err(CallError::Transport)?;
         let status = response.status();
         if !status.is_success() {
             return Err(CallError::Status(status));

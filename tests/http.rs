@@ -8,11 +8,16 @@ use retry_examples::{CallError, Client, FlakyServer, SUCCESS_BODY, Script};
 use retry_runtime::Policy;
 
 fn policy(max: u32) -> Policy {
-    Policy::new().max_attempts(max).base(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
+    Policy::new()
+        .max_attempts(max)
+        .base(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
 }
 
 async fn server(hang: u32, fail: u32) -> FlakyServer {
-    FlakyServer::start(Script { hang, fail }).await.expect("a loopback port")
+    FlakyServer::start(Script { hang, fail })
+        .await
+        .expect("a loopback port")
 }
 
 #[tokio::test]
@@ -20,8 +25,11 @@ async fn recovers_after_ten_failures_with_max_eleven() {
     let server = server(0, 10).await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let client = Client::new(server.url(), policy(11), Duration::from_secs(5))
-        .on_retry(move |a| log.lock().unwrap().push((a.number, a.error().map(ToString::to_string))));
+    let client = Client::new(server.url(), policy(11), Duration::from_secs(5)).on_retry(move |a| {
+        log.lock()
+            .unwrap()
+            .push((a.number, a.error().map(ToString::to_string)));
+    });
     assert_eq!(client.get().await.unwrap(), SUCCESS_BODY);
     assert_eq!(server.hits(), 11);
     let seen = seen.lock().unwrap();
@@ -34,7 +42,10 @@ async fn exactly_max_requests_reach_a_service_that_never_recovers() {
     let server = server(0, u32::MAX).await;
     let client = Client::new(server.url(), policy(4), Duration::from_secs(5));
     let error = client.get().await.unwrap_err();
-    assert!(matches!(error, CallError::Status(status) if status.as_u16() == 503), "{error}");
+    assert!(
+        matches!(error, CallError::Status(status) if status.as_u16() == 503),
+        "{error}"
+    );
     assert_eq!(server.hits(), 4);
 }
 

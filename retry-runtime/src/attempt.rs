@@ -40,6 +40,17 @@ pub struct Attempt<'a, R> {
 
 impl<R: Outcome> Attempt<'_, R> {
     /// The failure of this attempt, or `None` when a success is retried by `when_ok`.
+    ///
+    /// ```
+    /// use retry_runtime::retry;
+    ///
+    /// #[retry(max = 2, base = "0s", on_retry = |a| assert_eq!(a.error(), Some(&"down")))]
+    /// fn call() -> Result<(), &'static str> {
+    ///     Err("down")
+    /// }
+    ///
+    /// assert_eq!(call(), Err("down"));
+    /// ```
     pub fn error(&self) -> Option<&R::Failure> {
         self.outcome.failure()
     }

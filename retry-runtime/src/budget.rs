@@ -47,6 +47,13 @@ impl RetryBudget {
     ///
     /// `token_ratio` is kept to three decimal places, like gRPC; a negative or NaN ratio is
     /// taken as 0.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// static BUDGET: RetryBudget = RetryBudget::new(100, 0.1);
+    /// assert_eq!(BUDGET.tokens(), 100.0);
+    /// ```
     pub const fn new(max_tokens: u32, token_ratio: f64) -> Self {
         let max_milli = max_tokens as u64 * 1000;
         // `as` saturates: NaN and negative ratios become 0.
@@ -60,22 +67,54 @@ impl RetryBudget {
     }
 
     /// The tokens left.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// let budget = RetryBudget::new(10, 0.5);
+    /// budget.record_failure();
+    /// budget.record_success();
+    /// assert_eq!(budget.tokens(), 9.5);
+    /// ```
     pub fn tokens(&self) -> f64 {
         milli_to_tokens(self.milli_tokens.load(Ordering::Relaxed))
     }
 
     /// The tokens a full budget holds.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// assert_eq!(RetryBudget::new(10, 0.1).max_tokens(), 10.0);
+    /// ```
     pub fn max_tokens(&self) -> f64 {
         milli_to_tokens(self.max_milli)
     }
 
     /// Whether a retry would be allowed now, without taking a token.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// let budget = RetryBudget::new(2, 0.1);
+    /// assert!(budget.can_retry()); // 2 > 1
+    /// budget.record_failure();
+    /// assert!(!budget.can_retry()); // 1 is not above 1
+    /// ```
     pub fn can_retry(&self) -> bool {
         self.milli_tokens.load(Ordering::Relaxed) > self.max_milli / 2
     }
 
     /// Records an attempt that would be retried: takes one token (never going below zero)
     /// and returns whether the retry is allowed.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// let budget = RetryBudget::new(4, 0.1);
+    /// assert!(budget.record_failure()); // 3 left, above 2
+    /// assert!(!budget.record_failure()); // 2 left: no retry
+    /// ```
     pub fn record_failure(&self) -> bool {
         let update = |milli: u64| Some(milli.saturating_sub(1000));
         // The closure always returns `Some`, so this is always `Ok`.
@@ -90,6 +129,15 @@ impl RetryBudget {
     }
 
     /// Records a success: gives back `token_ratio` tokens, up to the maximum.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// let budget = RetryBudget::new(4, 1.5);
+    /// budget.record_failure();
+    /// budget.record_success();
+    /// assert_eq!(budget.tokens(), 4.0); // never above the maximum
+    /// ```
     pub fn record_success(&self) {
         if self.ratio_milli == 0 {
             return;

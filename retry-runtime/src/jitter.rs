@@ -22,6 +22,16 @@ use crate::backoff::{from_nanos, mul_int};
 ///
 /// Draws come from a small, fast generator seeded once per thread (no system call, no
 /// allocation per draw).
+///
+/// ```
+/// use retry_runtime::{Jitter, Policy};
+/// use std::time::Duration;
+///
+/// let policy = Policy::new().max_attempts(6).base(Duration::from_millis(100)).jitter(Jitter::Full);
+/// for (jittered, full) in policy.jittered_delays(3).zip(policy.delays()) {
+///     assert!(jittered <= full);
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Jitter {
     /// No randomisation: sleep exactly the schedule.

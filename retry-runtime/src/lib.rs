@@ -1,5 +1,7 @@
 //! Retries for fallible sync and async functions: the `#[retry]` attribute and its runtime.
 //!
+//! # A first example
+//!
 //! ```
 //! use retry_runtime::retry;
 //!
@@ -7,7 +9,7 @@
 //! struct Unavailable;
 //!
 //! /// Calls a service that answers 503 now and then.
-//! #[retry(max = 5, base = "10ms", jitter = "full")]
+//! #[retry(max = 5, base = "10ms")]
 //! fn fetch(id: u32) -> Result<String, Unavailable> {
 //!     # return Ok(format!("item {id}"));
 //!     todo!("call the service")
@@ -17,10 +19,10 @@
 //! ```
 //!
 //! `fetch` keeps its signature. Each call runs the body up to 5 times: when an attempt
-//! returns `Err`, it sleeps (10 ms, 20 ms, 40 ms, ... each randomised by full jitter) and
-//! tries again; after the 5th failure it returns that `Err` as it is. An attempt that
-//! succeeds is returned at once, so a function that never fails is called once and never
-//! sleeps.
+//! returns `Err`, it sleeps (10 ms, then 20 ms, 40 ms, ...) and tries again; after the 5th
+//! failure it returns that `Err` as it is. An attempt that succeeds is returned at once, so
+//! a function that never fails is called once and never sleeps. Each attempt runs the body
+//! in its own scope: `return` and `?` end the attempt, never the retry loop.
 //!
 //! # The keys
 //!
@@ -46,13 +48,80 @@
 //! Duration literals are a number and a unit, or several in decreasing order: `"250us"`,
 //! `"500ms"`, `"2s"`, `"1.5s"`, `"1m"`, `"1m30s"`, `"1h"`; the units are `ns`, `us` (or
 //! `µs`), `ms`, `s`, `m`, `h` and `d`. Misspelled keys, bad literals, `max = 0` and the
-//! like are compile errors at the offending token.
+//! like are compile errors at the offending token, and say what is accepted.
 //!
-//! # What gets retried
+//! # The schedule
 //!
-//! The return type must implement [`Outcome`]: `Result<T, E>` (an `Err` is a failure) and
-//! `Option<T>` (`None` is a failure) do; implement it for your own types. Each attempt runs
-//! the body in its own scope, so `return` and `?` end the attempt, never the retry loop.
+//! With `k` the zero-based retry number (the sleep after attempt `k + 1` failed):
+//! exponential sleeps `base * factor^k`, fixed `base`, linear `base * (k + 1)`, fibonacci
+//! `base * F(k + 1)` with F = 1, 1, 2, 3, 5, .... Each delay is then capped by `max_delay`.
+//! Arithmetic saturates: no setting and no attempt count, up to `u32::MAX`, panics or
+//! overflows.
+//!
+//! ```
+//! use retry_runtime::{retry, testing};
+//! use std::time::Duration;
+//!
+//! #[retry(max = 6, base = "500ms", backoff = "fibonacci", max_delay = "2s")]
+//! fn flaky() -> Option<u8> {
+//!     None
+//! }
+//!
+//! let (_, delays) = testing::record(flaky);
+//! assert_eq!(delays, [500, 500, 1000, 1500, 2000].map(Duration::from_millis));
+//! ```
+//!
+//! # Jitter, and why
+//!
+//! Clients that failed together (a deploy, a network blip) retry together when their
+//! schedules are the same, and hit the service in waves. Jitter randomises each delay
+//! `d` so that the retries spread out: `"full"` sleeps `U(0, d)`, `"equal"` sleeps
+//! `d/2 + U(0, d/2)`, and `"decorrelated"` sleeps `min(max_delay, U(base, 3 * previous))`.
+//! In the 2015 AWS experiment, reproduced with this crate in `docs/simulation.md`, full
+//! jitter cut the work of 100 contending clients by more than half compared with plain
+//! exponential backoff. For fleets, use `jitter = "full"` with a `max_delay`.
+//!
+//! ```
+//! use retry_runtime::{retry, testing};
+//! use std::time::Duration;
+//!
+//! #[retry(max = 4, base = "1s", jitter = "full")]
+//! fn spread() -> Option<u8> {
+//!     None
+//! }
+//!
+//! let (_, delays) = testing::record(spread);
+//! for (k, delay) in delays.iter().enumerate() {
+//!     assert!(*delay <= Duration::from_secs(1 << k)); // somewhere in U(0, base * 2^k)
+//! }
+//! ```
+//!
+//! # Deadlines
+//!
+//! `deadline` bounds the whole call: before each sleep, if the time since the first attempt
+//! started plus the sleep would pass the deadline, the last outcome is returned instead of
+//! sleeping. An attempt that is running is not interrupted: put a timeout on the operation
+//! itself for that.
+//!
+//! ```
+//! use retry_runtime::{retry, testing};
+//! use std::time::Duration;
+//!
+//! #[retry(max = 10, base = "1s", deadline = "10s")]
+//! fn slow() -> Result<(), &'static str> {
+//!     Err("busy")
+//! }
+//!
+//! let (result, delays) = testing::record(slow);
+//! assert_eq!(result, Err("busy"));
+//! assert_eq!(delays, [1, 2, 4].map(Duration::from_secs)); // 8 s more would end past 10 s
+//! ```
+//!
+//! # Which failures to retry
+//!
+//! The return type must implement [`Outcome`] (see below). `when` decides which failures
+//! are retried, and `when_ok` retries successes that are not final yet (a job still
+//! "pending", say). Closures need no type annotations.
 //!
 //! ```
 //! use retry_runtime::{retry, testing};
@@ -72,29 +141,107 @@
 //! let (result, delays) = testing::record(|| read_config("/no/such/file"));
 //! assert_eq!(result.unwrap_err().kind(), io::ErrorKind::NotFound);
 //! assert!(delays.is_empty());
+//!
+//! #[retry(max = 5, base = "0s", when_ok = |status| *status == "pending")]
+//! fn job_status() -> Result<&'static str, io::Error> {
+//!     Ok("done")
+//! }
+//! assert_eq!(job_status().unwrap(), "done");
 //! ```
 //!
-//! Closures in `when`, `when_ok` and `on_retry` need no type annotations. These keys are
-//! evaluated after each attempt, so they may borrow `self` and the arguments even when the
-//! body takes `&mut self`; schedule expressions (`base = self.timeout`) are evaluated once
-//! per call, before the first attempt.
+//! `when`, `when_ok`, `hint`, `budget` and `on_retry` are evaluated after each attempt, so
+//! they may borrow `self` and the arguments even when the body takes `&mut self`; schedule
+//! expressions (`base = self.timeout`, `policy = &self.policy`) are evaluated once per
+//! call, before the first attempt.
+//!
+//! # Hooks and logs
+//!
+//! `on_retry` is called before each sleep with an [`Attempt`]: the number of the attempt
+//! that failed, the delay about to be slept, the time so far, and the outcome.
 //!
 //! ```
 //! use retry_runtime::retry;
 //!
 //! #[retry(
-//!     max = 5,
+//!     max = 3,
 //!     base = "0s",
-//!     when = |status| *status >= 500,
-//!     when_ok = |body| body.is_empty(),
-//!     on_retry = |attempt| eprintln!("attempt {} failed: {:?}", attempt.number, attempt.outcome),
+//!     on_retry = |a| eprintln!("attempt {} failed ({:?}), retrying in {:?}", a.number, a.error(), a.delay),
 //! )]
-//! fn get(path: &str) -> Result<String, u16> {
-//!     if path.is_empty() { Err(404) } else { Ok(format!("contents of {path}")) }
+//! fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
+//!     input.parse()
 //! }
 //!
-//! assert_eq!(get(""), Err(404)); // 404 is not retried
+//! assert!(parse("x").is_err());
 //! ```
+//!
+//! With the `tracing` feature, every `#[retry]` fn also emits, with target
+//! `retry_runtime`:
+//!
+//! | event | level | fields |
+//! | --- | --- | --- |
+//! | `retrying` | `WARN` | `function` (the fn's name), `attempt` (the number of the attempt that failed), `delay` (the sleep about to happen), `error` |
+//! | `giving up` | `ERROR` | `function`, `attempts` (attempts made), `reason` (`"attempts"`, `"deadline"` or `"budget"`), `error` |
+//!
+//! `error` shows the failure with `Display` if it has one, else with `Debug`, else as `-`.
+//! A failure that `when` declines to retry is returned without an event. Without the
+//! feature there is no event and no `tracing` dependency. These names are stable.
+//!
+//! # Testing without sleeping
+//!
+//! [`testing::record`] and [`testing::record_async`] skip and record every retry sleep and
+//! count them as elapsed time for `deadline`: tests of retrying code run instantly and
+//! check the exact schedule. With tokio, `tokio::time::pause()` works too.
+//!
+//! ```
+//! use retry_runtime::{retry, testing};
+//! use std::time::Duration;
+//!
+//! #[retry(max = 3, base = "1h")]
+//! fn hourly() -> Option<()> {
+//!     None
+//! }
+//!
+//! let (out, delays) = testing::record(hourly); // returns at once
+//! assert_eq!(out, None);
+//! assert_eq!(delays, [Duration::from_secs(3600), Duration::from_secs(7200)]);
+//! ```
+//!
+//! # `Option` and your own outcomes
+//!
+//! `Result<T, E>` (an `Err` is a failure) and `Option<T>` (`None` is a failure) implement
+//! [`Outcome`]; implement it for your own types to say which values are failures.
+//!
+//! ```
+//! use retry_runtime::{Outcome, retry};
+//!
+//! struct Status(u16);
+//!
+//! impl Outcome for Status {
+//!     type Success = u16;
+//!     type Failure = u16;
+//!     fn failure(&self) -> Option<&u16> {
+//!         (self.0 >= 500).then_some(&self.0)
+//!     }
+//!     fn success(&self) -> Option<&u16> {
+//!         (self.0 < 500).then_some(&self.0)
+//!     }
+//! }
+//!
+//! #[retry(max = 3, base = "0s")]
+//! fn ping() -> Status {
+//!     Status(204)
+//! }
+//!
+//! #[retry(max = 3, base = "0s")]
+//! fn first_even(candidates: &[u32]) -> Option<u32> {
+//!     candidates.iter().copied().find(|n| n % 2 == 0)
+//! }
+//!
+//! assert_eq!(ping().0, 204);
+//! assert_eq!(first_even(&[1, 4]), Some(4));
+//! ```
+//!
+//! # Moved arguments and `clone(...)`
 //!
 //! A body that moves a by-value argument cannot run twice; rustc reports "value moved here,
 //! in previous iteration of loop" at the move. List such arguments in `clone(...)` and each
@@ -115,11 +262,13 @@
 //! assert_eq!(send_with_retry("hello".into()), Ok(5));
 //! ```
 //!
-//! # Async
+//! # Async, runtimes and `sleep`
 //!
 //! On an `async fn`, sleeps are `tokio::time::sleep` (feature `tokio`, on by default), or
-//! the function named by `sleep = path`. The returned future is `Send` whenever the body's
-//! is. Dropping it cancels the retrying.
+//! the function named by `sleep = path` for another runtime (smol, embassy, wasm timers).
+//! The returned future is `Send` whenever the body's is; dropping it cancels the retrying.
+//! With `default-features = false`, sync fns and async fns with `sleep = ...` work, and
+//! tokio is not in the dependency tree.
 //!
 //! ```
 //! use retry_runtime::retry;
@@ -136,11 +285,22 @@
 //!     }
 //! }
 //!
+//! async fn my_runtime_sleep(delay: std::time::Duration) {
+//!     // e.g. smol::Timer::after(delay).await;
+//! #   let _ = delay;
+//! }
+//!
+//! #[retry(max = 3, sleep = my_runtime_sleep)]
+//! async fn elsewhere() -> Option<u8> {
+//!     Some(1)
+//! }
+//!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let mut client = Client { calls: 0 };
 //! assert_eq!(client.get("/").await.unwrap(), "/: 200");
 //! assert_eq!(client.calls, 2);
+//! assert_eq!(elsewhere().await, Some(1));
 //! # }
 //! ```
 //!
@@ -187,19 +347,14 @@
 //!
 //! # Without the macro
 //!
-//! [`Policy`] is the same schedule as a value, for settings that come from configuration;
-//! [`retry_call`] runs an operation without sleeping and reports what it would have slept.
-//!
-//! # Testing
-//!
-//! [`testing::record`] and [`testing::record_async`] skip and record every retry sleep, and
-//! count them as elapsed time for `deadline`: tests of retrying code run instantly and can
-//! check the exact schedule.
+//! [`Policy`] is the same schedule as a value, with [`Policy::retry`] and
+//! [`Policy::retry_async`]; [`retry_call`] runs an operation without sleeping and reports
+//! what it would have slept.
 //!
 //! # Panics
 //!
 //! A panic in the body, in a predicate or in a hook is not retried: it propagates as it
-//! is.
+//! is, and the retrying stops.
 
 #![deny(missing_docs)]
 
@@ -230,4 +385,15 @@ pub use retry_after::{retry_after, retry_after_at};
 pub use sleep::AsyncSleep;
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.
+///
+/// ```
+/// use retry_runtime::retry;
+///
+/// #[retry(max = 3, base = "1ms", jitter = "full")]
+/// fn call() -> Result<u8, String> {
+///     Ok(1)
+/// }
+///
+/// assert_eq!(call(), Ok(1));
+/// ```
 pub use retry_macro::retry;

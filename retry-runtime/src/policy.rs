@@ -71,6 +71,14 @@ impl Default for Policy {
 impl Policy {
     /// The defaults of `#[retry]`: 3 attempts, 100 ms base, exponential backoff with factor 2,
     /// no cap, no jitter, no deadline.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let delays: Vec<Duration> = Policy::new().delays().collect();
+    /// assert_eq!(delays, [Duration::from_millis(100), Duration::from_millis(200)]);
+    /// ```
     pub const fn new() -> Self {
         Policy {
             max_attempts: 3,
@@ -85,24 +93,55 @@ impl Policy {
     }
 
     /// Total attempts, the first call included (`max`). `0` is taken as `1`.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    ///
+    /// assert_eq!(Policy::new().max_attempts(5).delays().len(), 4);
+    /// assert_eq!(Policy::new().max_attempts(0).delays().len(), 0); // one call, no retry
+    /// ```
     pub const fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = if attempts == 0 { 1 } else { attempts };
         self
     }
 
     /// The delay before the first retry (`base`).
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let first = Policy::new().base(Duration::from_secs(1)).delays().next();
+    /// assert_eq!(first, Some(Duration::from_secs(1)));
+    /// ```
     pub const fn base(mut self, base: Duration) -> Self {
         self.base = base;
         self
     }
 
     /// The shape of the schedule (`backoff`).
+    ///
+    /// ```
+    /// use retry_runtime::{Backoff, Policy};
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new().max_attempts(4).base(Duration::from_secs(1)).backoff(Backoff::Linear);
+    /// assert_eq!(policy.delays().map(|d| d.as_secs()).collect::<Vec<_>>(), [1, 2, 3]);
+    /// ```
     pub const fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
         self
     }
 
     /// The growth of [`Backoff::Exponential`] (`factor`). Below 1, or NaN, is taken as 1.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new().max_attempts(4).base(Duration::from_secs(2)).factor(1.5);
+    /// assert_eq!(policy.delays().map(|d| d.as_secs_f64()).collect::<Vec<_>>(), [2.0, 3.0, 4.5]);
+    /// ```
     pub const fn factor(mut self, factor: f64) -> Self {
         // `factor >= 1.0` is false for NaN too.
         self.factor = if factor >= 1.0 { factor } else { 1.0 };
@@ -111,12 +150,29 @@ impl Policy {
 
     /// No single delay is ever longer than this, jitter and server hints included
     /// (`max_delay`).
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new().max_attempts(10).max_delay(Duration::from_millis(300));
+    /// assert!(policy.delays().all(|d| d <= Duration::from_millis(300)));
+    /// ```
     pub const fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = Some(max_delay);
         self
     }
 
     /// The randomisation of each delay (`jitter`).
+    ///
+    /// ```
+    /// use retry_runtime::{Jitter, Policy};
+    ///
+    /// let policy = Policy::new().max_attempts(5).jitter(Jitter::Equal);
+    /// for (jittered, full) in policy.jittered_delays(1).zip(policy.delays()) {
+    ///     assert!(jittered >= full / 2 && jittered <= full);
+    /// }
+    /// ```
     pub const fn jitter(mut self, jitter: Jitter) -> Self {
         self.jitter = jitter;
         self
@@ -125,6 +181,15 @@ impl Policy {
     /// A time budget from the start of the first attempt (`deadline`): a sleep that would
     /// end past it is not started, and the last outcome is returned instead. An attempt
     /// that is running when the deadline passes is not interrupted.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, testing};
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new().max_attempts(10).base(Duration::from_secs(1)).deadline(Duration::from_secs(5));
+    /// let (_, delays) = testing::record(|| policy.retry(|| None::<()>));
+    /// assert_eq!(delays, [Duration::from_secs(1), Duration::from_secs(2)]); // 4 s more would pass 5 s
+    /// ```
     pub const fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -230,6 +295,13 @@ impl Policy {
 }
 
 /// The un-jittered schedule of a [`Policy`], from [`Policy::delays`].
+///
+/// ```
+/// use retry_runtime::{Delays, Policy};
+///
+/// let delays: Delays = Policy::new().max_attempts(3).delays();
+/// assert_eq!(delays.len(), 2);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Delays {
     policy: Policy,
@@ -265,6 +337,13 @@ impl ExactSizeIterator for Delays {}
 impl FusedIterator for Delays {}
 
 /// The jittered schedule of a [`Policy`] for one seed, from [`Policy::jittered_delays`].
+///
+/// ```
+/// use retry_runtime::{Jitter, JitteredDelays, Policy};
+///
+/// let delays: JitteredDelays = Policy::new().jitter(Jitter::Full).jittered_delays(7);
+/// assert_eq!(delays.len(), 2);
+/// ```
 #[derive(Debug, Clone)]
 pub struct JitteredDelays {
     policy: Policy,

@@ -102,6 +102,14 @@ impl Policy {
 
 /// The result of [`retry_call`]: the value, how many calls it took, and the delays that
 /// were recorded between them.
+///
+/// ```
+/// use retry_runtime::{Report, retry_call};
+/// use std::time::Duration;
+///
+/// let report: Report<&str> = retry_call(|| Ok::<_, ()>("done"), 3, Duration::from_secs(1)).unwrap();
+/// assert_eq!((report.value, report.attempts, report.delays.len()), ("done", 1, 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report<T> {
     /// The successful value.

@@ -144,6 +144,16 @@ pub fn record_async<F: Future>(future: F) -> RecordAsync<F> {
 }
 
 /// The future of [`record_async`].
+///
+/// ```
+/// use retry_runtime::testing::{self, RecordAsync};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let recording: RecordAsync<_> = testing::record_async(async { 7 });
+/// assert_eq!(recording.await, (7, vec![]));
+/// # }
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct RecordAsync<F> {
     future: Pin<Box<F>>,
