@@ -7,17 +7,24 @@
 //!
 //! // Output:
 //! fn f(x: u32) -> Result<u8, E> {
-//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(
+//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(&const {
 //!         ::retry_runtime::Policy::new()
 //!             .max_attempts(3)
-//!             .base(::core::time::Duration::from_millis(10)),
-//!     );
+//!             .base(::core::time::Duration::from_millis(10))
+//!     });
 //!     loop {
-//!         let __retry_outcome = (|| -> Result<u8, E> { body })();
-//!         match __retry_state.judge(&__retry_outcome).when(|e| e.is_transient()).next() {
-//!             ::core::option::Option::Some(__retry_delay) => ::retry_runtime::__private::sleep(__retry_delay),
-//!             ::core::option::Option::None => return __retry_outcome,
-//!         }
+//!         let __retry_delay = {
+//!             let __retry_outcome = (|| -> Result<u8, E> { body })();
+//!             match __retry_state
+//!                 .judge(&__retry_outcome, "f", ::retry_runtime::__private::describe!())
+//!                 .when(|e| e.is_transient())
+//!                 .next()
+//!             {
+//!                 ::core::option::Option::Some(__retry_delay) => __retry_delay,
+//!                 ::core::option::Option::None => return __retry_outcome,
+//!             }
+//!         };
+//!         ::retry_runtime::__private::sleep(__retry_delay);
 //!     }
 //! }
 //! ```
@@ -32,7 +39,7 @@ use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, Pat, ReturnType, Type};
 
 use crate::ast::{self, RetryFn};
-use crate::attr::{self, Args};
+use crate::attr::{self, Args, DurationValue};
 use crate::valid;
 
 /// The whole macro: the expansion, or the original fn and the errors.
@@ -80,6 +87,11 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
 
     let policy = match &args.policy {
         Some((_, policy)) => policy.to_token_stream(),
+        // A schedule known at compile time is a `&'static Policy`: one pointer in the state.
+        None if constant_schedule(args) => {
+            let policy = policy(args, &krate);
+            quote!(&const { #policy })
+        }
         None => policy(args, &krate),
     };
     let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
@@ -115,8 +127,9 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             None => quote!(#krate::__private::DefaultSleep),
         };
         (
-            // Spanned at the body, like the sync closure. The dead `return` fixes the async block's output type, so that `?` and
-            // `return` in the body infer as they do in the fn.
+            // Spanned at the body, like the sync closure. The dead `return` fixes the async
+            // block's output type, so that `?` and `return` in the body infer as they do in
+            // the fn.
             quote_spanned! {body_span=>
                 let #outcome: #ret = async {
                     if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
@@ -127,7 +140,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
                 }
                 .await;
             },
-            quote!(#krate::__private::sleep_async(#delay, &#sleeper).await),
+            quote!(#krate::__private::sleep_async(#delay, &#sleeper).await;),
         )
     } else {
         (
@@ -136,7 +149,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
                 #[allow(clippy::redundant_closure_call)]
                 let #outcome = (|| -> #ret #body)();
             },
-            quote!(#krate::__private::sleep(#delay)),
+            quote!(#krate::__private::sleep(#delay);),
         )
     };
 
@@ -145,14 +158,27 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         #vis #defaultness #sig {
             let mut #retry = #krate::__private::Retry::new(#policy)#timed;
             loop {
-                #attempt
-                match #verdict.next() {
-                    ::core::option::Option::Some(#delay) => #sleep,
-                    ::core::option::Option::None => return #outcome,
-                }
+                // The outcome's scope ends before the sleep: an async fn does not keep it
+                // across the `.await`.
+                let #delay = {
+                    #attempt
+                    match #verdict.next() {
+                        ::core::option::Option::Some(#delay) => #delay,
+                        ::core::option::Option::None => return #outcome,
+                    }
+                };
+                #sleep
             }
         }
     }
+}
+
+/// Whether every schedule key is a literal (no duration given as an expression).
+fn constant_schedule(args: &Args) -> bool {
+    [&args.base, &args.max_delay, &args.deadline]
+        .into_iter()
+        .flatten()
+        .all(|(_, value)| matches!(value, DurationValue::Literal { .. }))
 }
 
 /// `Policy::new()` with a setter for each schedule key given.

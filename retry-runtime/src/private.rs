@@ -5,16 +5,19 @@
 //! ```text
 //! let mut __retry_state = Retry::new(policy);    // + `.timed()` when `on_retry` is set
 //! loop {
-//!     let __retry_outcome = /* the body, in its own scope */;
-//!     match __retry_state.judge(&__retry_outcome).when(..).hint(..).budget(..).next() {
-//!         Some(__retry_delay) => sleep(__retry_delay), // or `sleep_async(.., &S).await`
-//!         None => return __retry_outcome,
-//!     }
+//!     let __retry_delay = {
+//!         let __retry_outcome = /* the body, in its own scope */;
+//!         match __retry_state.judge(&__retry_outcome, "f", describe!()).when(..).next() {
+//!             Some(__retry_delay) => __retry_delay,
+//!             None => return __retry_outcome,
+//!         }
+//!     };
+//!     sleep(__retry_delay);                      // or `sleep_async(.., &S).await`
 //! }
 //! ```
 //!
-//! `Retry` is not generic, so the schedule arithmetic is compiled once; `Judge` is the thin
-//! typed layer that applies the user's predicates and hook.
+//! The schedule logic (`State`) is not generic, so it is compiled once; `Judge` is the
+//! thin typed layer that applies the user's predicates and hook.
 
 use std::borrow::Borrow;
 use std::time::{Duration, Instant};
@@ -29,10 +32,18 @@ pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
 /// Describes a failure for the `tracing` events.
 pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
 
-/// The state of one retried call.
+/// The state of one retried call, with its policy: a `Policy`, a `&Policy`, or (for
+/// schedules known at compile time) a `&'static Policy`, which keeps async fns small.
 #[derive(Debug)]
-pub struct Retry {
-    policy: Policy,
+pub struct Retry<P = Policy> {
+    policy: P,
+    state: State,
+}
+
+/// Everything of a call's state but the policy. Not generic, so that the schedule logic
+/// is compiled once.
+#[derive(Debug)]
+struct State {
     /// Attempts judged so far.
     attempts: u32,
     /// The state of decorrelated jitter.
@@ -62,25 +73,20 @@ impl Clock {
     }
 }
 
-impl Retry {
-    /// Starts a retried call with `policy` (a `Policy` or a `&Policy`).
+impl<P: Borrow<Policy>> Retry<P> {
+    /// Starts a retried call with `policy`.
     #[inline]
-    pub fn new(policy: impl Borrow<Policy>) -> Self {
-        let policy = *policy.borrow();
-        Retry {
-            clock: policy.deadline.map(|_| Clock::start()),
-            previous: policy.base,
-            attempts: 0,
-            policy,
-        }
+    pub fn new(policy: P) -> Self {
+        let state = State::new(policy.borrow());
+        Retry { policy, state }
     }
 
     /// Measures elapsed time even without a deadline (for `Attempt::elapsed`).
     #[inline]
     #[must_use]
     pub fn timed(mut self) -> Self {
-        if self.clock.is_none() {
-            self.clock = Some(Clock::start());
+        if self.state.clock.is_none() {
+            self.state.clock = Some(Clock::start());
         }
         self
     }
@@ -88,7 +94,7 @@ impl Retry {
     /// Attempts judged so far.
     #[inline]
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.state.attempts
     }
 
     /// Judges the outcome of the attempt that just ended, in fn `function`. A failure is
@@ -101,7 +107,8 @@ impl Retry {
         function: &'static str,
         describe: Describer<'_, R::Failure>,
     ) -> Judge<'a, R, NoHook> {
-        self.attempts = self.attempts.saturating_add(1);
+        let policy = self.policy.borrow();
+        self.state.attempts = self.state.attempts.saturating_add(1);
         #[cfg(not(feature = "tracing"))]
         let _ = (function, describe);
         Judge {
@@ -113,27 +120,40 @@ impl Retry {
             again: outcome.failure().is_some(),
             success: outcome.success().is_some(),
             hint: None,
-            budget: self.policy.budget,
-            retry: self,
+            budget: policy.budget,
+            policy,
+            state: &mut self.state,
             outcome,
             hook: NoHook,
+        }
+    }
+}
+
+impl State {
+    fn new(policy: &Policy) -> Self {
+        State {
+            clock: policy.deadline.map(|_| Clock::start()),
+            previous: policy.base,
+            attempts: 0,
         }
     }
 
     /// The next delay (the server's `hint` if any, capped) and the elapsed time, or why
     /// there is none.
-    fn plan(&mut self, hint: Option<Duration>) -> Result<(Duration, Duration), Stop> {
-        if self.attempts >= self.policy.max_attempts {
+    fn plan(
+        &mut self,
+        policy: &Policy,
+        hint: Option<Duration>,
+    ) -> Result<(Duration, Duration), Stop> {
+        if self.attempts >= policy.max_attempts {
             return Err(Stop::Attempts);
         }
         let delay = match hint {
-            Some(hint) => self.policy.cap(hint),
-            None => self
-                .policy
-                .delay(self.attempts - 1, &mut self.previous, &mut ThreadRandom),
+            Some(hint) => policy.cap(hint),
+            None => policy.delay(self.attempts - 1, &mut self.previous, &mut ThreadRandom),
         };
         let elapsed = self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed);
-        if let Some(deadline) = self.policy.deadline {
+        if let Some(deadline) = policy.deadline {
             if elapsed.saturating_add(delay) > deadline {
                 return Err(Stop::Deadline);
             }
@@ -167,7 +187,8 @@ impl Stop {
 /// The verdict on one outcome, refined by the attribute's keys, then read with `next`.
 #[must_use]
 pub struct Judge<'a, R, H> {
-    retry: &'a mut Retry,
+    policy: &'a Policy,
+    state: &'a mut State,
     outcome: &'a R,
     /// Whether this outcome is to be retried, as far as the predicates go.
     again: bool,
@@ -223,7 +244,8 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
     #[inline]
     pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F> {
         Judge {
-            retry: self.retry,
+            policy: self.policy,
+            state: self.state,
             outcome: self.outcome,
             again: self.again,
             success: self.success,
@@ -252,7 +274,7 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
         let plan = if budget_refused {
             Err(Stop::Budget)
         } else {
-            self.retry.plan(self.hint)
+            self.state.plan(self.policy, self.hint)
         };
         let (delay, elapsed) = match plan {
             Ok(plan) => plan,
@@ -261,7 +283,7 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
                 tracing::error!(
                     target: "retry_runtime",
                     function = self.trace.0,
-                    attempts = self.retry.attempts,
+                    attempts = self.state.attempts,
                     reason = stop.reason(),
                     error = %self.trace.1,
                     "giving up",
@@ -275,13 +297,13 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
         tracing::warn!(
             target: "retry_runtime",
             function = self.trace.0,
-            attempt = self.retry.attempts,
+            attempt = self.state.attempts,
             delay = ?delay,
             error = %self.trace.1,
             "retrying",
         );
         self.hook.call(&Attempt {
-            number: self.retry.attempts,
+            number: self.state.attempts,
             delay,
             elapsed,
             outcome: self.outcome,

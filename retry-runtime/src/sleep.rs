@@ -1,20 +1,47 @@
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use pin_project_lite::pin_project;
 
 use crate::testing;
 
 /// Sleeps `delay` on this thread, unless a [`testing::record`] records it.
 #[inline]
 pub fn sleep(delay: Duration) {
-    if !testing::skip(delay) {
+    // A zero delay is recorded like any other, but costs no system call.
+    if !testing::skip(delay) && !delay.is_zero() {
         std::thread::sleep(delay);
     }
 }
 
-/// Sleeps `delay` with `sleeper`, unless a [`testing`] recording records it.
-pub async fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) {
-    if !testing::skip(delay) {
-        sleeper.sleep(delay).await;
+/// Sleeps `delay` with `sleeper`, unless a [`testing`] recording records it or it is zero.
+/// The choice is made when this is called (in the caller's poll); the future holds only the
+/// sleep itself.
+pub fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) -> MaybeSleep<S::Sleep> {
+    let sleep = (!testing::skip(delay) && !delay.is_zero()).then(|| sleeper.sleep(delay));
+    MaybeSleep { sleep }
+}
+
+pin_project! {
+    /// A sleep, or nothing to wait for.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    pub struct MaybeSleep<F> {
+        #[pin]
+        sleep: Option<F>,
+    }
+}
+
+impl<F: Future> Future for MaybeSleep<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.project().sleep.as_pin_mut() {
+            Some(sleep) => sleep.poll(cx).map(drop),
+            None => Poll::Ready(()),
+        }
     }
 }
 

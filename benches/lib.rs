@@ -1,0 +1,172 @@
+//! The operation and the retry wrappers that the benchmarks compare: the same flaky call,
+//! retried by `#[retry]`, by `Policy::retry`, by a hand-written loop, by backon and by
+//! tokio-retry2. Every wrapper makes at most 5 attempts with zero delays.
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::time::Duration;
+
+use backon::{BlockingRetryable, ConstantBuilder, Retryable};
+use retry_runtime::{Backoff, Policy, retry};
+use tokio_retry2::strategy::FixedInterval;
+use tokio_retry2::{Retry, RetryError};
+
+/// Total attempts every wrapper makes at most.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// A call that fails its first `failures` times, then succeeds.
+#[derive(Debug)]
+pub struct Flaky {
+    calls: Cell<u32>,
+    failures: u32,
+}
+
+impl Flaky {
+    /// A call that fails `failures` times first.
+    pub fn new(failures: u32) -> Self {
+        Flaky {
+            calls: Cell::new(0),
+            failures,
+        }
+    }
+
+    /// Starts over, as a new caller would.
+    pub fn reset(&self) {
+        self.calls.set(0);
+    }
+
+    /// The call (not inlined: each wrapper calls the same opaque function).
+    ///
+    /// # Errors
+    ///
+    /// The call number, for the first `failures` calls.
+    #[inline(never)]
+    pub fn call(&self) -> Result<u32, u32> {
+        let n = self.calls.get();
+        self.calls.set(n + 1);
+        if black_box(n) >= self.failures {
+            Ok(n)
+        } else {
+            Err(n)
+        }
+    }
+
+    /// The same call as a future.
+    ///
+    /// # Errors
+    ///
+    /// As [`Flaky::call`].
+    #[inline(never)]
+    #[allow(clippy::unused_async)] // a future around the same call is the point
+    pub async fn call_async(&self) -> Result<u32, u32> {
+        self.call()
+    }
+}
+
+/// `#[retry]` on a sync fn.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s")]
+pub fn attribute(op: &Flaky) -> Result<u32, u32> {
+    op.call()
+}
+
+/// `#[retry]` on an async fn.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s")]
+pub async fn attribute_async(op: &Flaky) -> Result<u32, u32> {
+    op.call_async().await
+}
+
+/// The loop one would write by hand, without sleeping (the delays are zero).
+///
+/// # Errors
+///
+/// The last failure.
+pub fn hand_loop(op: &Flaky) -> Result<u32, u32> {
+    let mut attempt = 1;
+    loop {
+        match op.call() {
+            Ok(value) => return Ok(value),
+            Err(error) if attempt >= MAX_ATTEMPTS => return Err(error),
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
+/// The hand-written loop, async.
+///
+/// # Errors
+///
+/// The last failure.
+pub async fn hand_loop_async(op: &Flaky) -> Result<u32, u32> {
+    let mut attempt = 1;
+    loop {
+        match op.call_async().await {
+            Ok(value) => return Ok(value),
+            Err(error) if attempt >= MAX_ATTEMPTS => return Err(error),
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
+/// The schedule of every wrapper here, as a `Policy`.
+pub const POLICY: Policy = Policy::new()
+    .max_attempts(MAX_ATTEMPTS)
+    .base(Duration::ZERO)
+    .backoff(Backoff::Fixed);
+
+/// `Policy::retry`.
+///
+/// # Errors
+///
+/// The last failure.
+pub fn policy(op: &Flaky) -> Result<u32, u32> {
+    POLICY.retry(|| op.call())
+}
+
+fn backon_schedule() -> ConstantBuilder {
+    ConstantBuilder::default()
+        .with_delay(Duration::ZERO)
+        .with_max_times(MAX_ATTEMPTS as usize - 1)
+}
+
+/// backon's blocking retry. Its sleeper is a no-op, so that only the retry machinery is
+/// measured (its default sleeper calls `std::thread::sleep` even for zero delays).
+///
+/// # Errors
+///
+/// The last failure.
+pub fn backon(op: &Flaky) -> Result<u32, u32> {
+    (|| op.call()).retry(backon_schedule()).sleep(|_| ()).call()
+}
+
+/// backon's async retry, with a no-op sleeper.
+///
+/// # Errors
+///
+/// The last failure.
+pub async fn backon_async(op: &Flaky) -> Result<u32, u32> {
+    (|| op.call_async())
+        .retry(backon_schedule())
+        .sleep(|_| std::future::ready(()))
+        .await
+}
+
+/// tokio-retry2 (it always sleeps with tokio's timer).
+///
+/// # Errors
+///
+/// The last failure.
+pub async fn tokio_retry2(op: &Flaky) -> Result<u32, u32> {
+    let strategy = FixedInterval::new(Duration::ZERO).take(MAX_ATTEMPTS as usize - 1);
+    Retry::spawn(strategy, || async {
+        op.call_async().await.map_err(RetryError::transient)
+    })
+    .await
+}

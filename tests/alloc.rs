@@ -1,0 +1,143 @@
+//! Zero heap allocations: on the success path and per retry, sync and async, with and
+//! without jitter (after the first call on a thread, which sets up thread-locals).
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::{Context, Poll, Waker};
+
+use allocation_counter::measure;
+use retry_runtime::{Backoff, Jitter, Policy, retry};
+
+static CALLS: AtomicU32 = AtomicU32::new(0);
+
+/// Fails until the call counter reaches `succeed_on`.
+fn op(succeed_on: u32) -> Result<u32, u32> {
+    let n = CALLS.fetch_add(1, Ordering::Relaxed) + 1;
+    if n >= succeed_on { Ok(n) } else { Err(n) }
+}
+
+fn start() {
+    CALLS.store(0, Ordering::Relaxed);
+}
+
+#[retry(max = 5, base = "0s")]
+fn plain(succeed_on: u32) -> Result<u32, u32> {
+    op(succeed_on)
+}
+
+#[retry(max = 5, base = "0s", jitter = "full", max_delay = "0s")]
+fn jittered(succeed_on: u32) -> Result<u32, u32> {
+    op(succeed_on)
+}
+
+#[retry(max = 5, base = "0s", jitter = "decorrelated", max_delay = "0s", deadline = "1h", on_retry = |a| assert!(a.number > 0), when = |e| *e > 0)]
+fn every_feature(succeed_on: u32) -> Result<u32, u32> {
+    op(succeed_on)
+}
+
+#[retry(max = 5, base = "0s")]
+async fn plain_async(succeed_on: u32) -> Result<u32, u32> {
+    op(succeed_on)
+}
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+/// Allocations made by `f`, after one call to warm the thread up.
+fn allocations(f: impl Fn()) -> u64 {
+    f();
+    measure(f).count_total
+}
+
+#[test]
+fn the_success_path_does_not_allocate() {
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(plain(1), Ok(1));
+        }),
+        0
+    );
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(block_on(plain_async(1)), Ok(1));
+        }),
+        0
+    );
+}
+
+#[test]
+fn retries_do_not_allocate() {
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(plain(4), Ok(4));
+        }),
+        0
+    );
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(plain(9), Err(5));
+        }),
+        0
+    );
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(block_on(plain_async(4)), Ok(4));
+        }),
+        0
+    );
+}
+
+#[test]
+fn jitter_deadlines_and_hooks_do_not_allocate() {
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(jittered(4), Ok(4));
+        }),
+        0
+    );
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(every_feature(4), Ok(4));
+        }),
+        0
+    );
+}
+
+#[test]
+fn policy_retry_does_not_allocate() {
+    let policy = Policy::new()
+        .max_attempts(5)
+        .base(std::time::Duration::ZERO)
+        .backoff(Backoff::Fibonacci)
+        .jitter(Jitter::Equal);
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(policy.retry(|| op(3)), Ok(3));
+        }),
+        0
+    );
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    assert_eq!(
+        measure(|| drop(std::hint::black_box(vec![1u8]))).count_total,
+        1
+    );
+}
