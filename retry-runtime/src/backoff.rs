@@ -46,6 +46,11 @@ impl Backoff {
             Backoff::Fixed => base,
             Backoff::Linear => mul_int(base, u128::from(k) + 1),
             Backoff::Fibonacci => mul_int(base, fibonacci(k)),
+            Backoff::Exponential if base.is_zero() => Duration::ZERO,
+            // The default factor, exactly and without floating point.
+            Backoff::Exponential if factor.to_bits() == 2f64.to_bits() => {
+                mul_int(base, 1u128.checked_shl(k).unwrap_or(u128::MAX))
+            }
             Backoff::Exponential => {
                 let power = match i32::try_from(k) {
                     Ok(k) => factor.powi(k),
@@ -115,6 +120,16 @@ mod tests {
         assert_eq!(delays, [MS * 100, MS * 200, MS * 400, MS * 800, MS * 1600]);
         assert_eq!(Backoff::Exponential.delay(MS * 100, 1.5, 2), MS * 225);
         assert_eq!(Backoff::Exponential.delay(MS * 100, 1.0, 40), MS * 100);
+        // The integer path for factor 2 agrees with the float path.
+        for k in [0, 1, 10, 40, 63] {
+            let by_float = mul_f64(MS * 3, 2f64.powi(k));
+            assert_eq!(
+                Backoff::Exponential.delay(MS * 3, 2.0, k.unsigned_abs()),
+                by_float
+            );
+        }
+        assert_eq!(Backoff::Exponential.delay(MS, 2.0, 127), Duration::MAX);
+        assert_eq!(Backoff::Exponential.delay(MS, 2.0, 128), Duration::MAX);
     }
 
     #[test]

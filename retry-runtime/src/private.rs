@@ -46,7 +46,7 @@ pub struct Retry<P = Policy> {
 struct State {
     /// Attempts judged so far.
     attempts: u32,
-    /// The state of decorrelated jitter.
+    /// The state of decorrelated jitter (set at the first retry).
     previous: Duration,
     /// When the first attempt started; taken only when a deadline or a hook needs it.
     clock: Option<Clock>,
@@ -133,7 +133,7 @@ impl State {
     fn new(policy: &Policy) -> Self {
         State {
             clock: policy.deadline.map(|_| Clock::start()),
-            previous: policy.base,
+            previous: Duration::ZERO,
             attempts: 0,
         }
     }
@@ -147,6 +147,9 @@ impl State {
     ) -> Result<(Duration, Duration), Stop> {
         if self.attempts >= policy.max_attempts {
             return Err(Stop::Attempts);
+        }
+        if self.attempts == 1 {
+            self.previous = policy.base;
         }
         let delay = match hint {
             Some(hint) => policy.cap(hint),

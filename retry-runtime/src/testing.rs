@@ -34,6 +34,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -47,9 +48,20 @@ thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
 }
 
+/// Recordings installed on any thread. While it is zero, which is always outside tests,
+/// a retry's sleep costs no thread-local access.
+static INSTALLED: AtomicUsize = AtomicUsize::new(0);
+
+fn any_recording() -> bool {
+    INSTALLED.load(Ordering::Relaxed) != 0
+}
+
 /// Records `delay` instead of sleeping it when a recording is active on this thread.
 /// Returns whether the sleep was recorded (and must be skipped).
 pub(crate) fn skip(delay: Duration) -> bool {
+    if !any_recording() {
+        return false;
+    }
     RECORDER.with_borrow_mut(|recorder| match recorder {
         Some(recorder) => {
             recorder.delays.push(delay);
@@ -62,6 +74,9 @@ pub(crate) fn skip(delay: Duration) -> bool {
 
 /// The total of the sleeps recorded so far by the active recording (zero without one).
 pub(crate) fn skipped() -> Duration {
+    if !any_recording() {
+        return Duration::ZERO;
+    }
     RECORDER.with_borrow(|recorder| recorder.as_ref().map_or(Duration::ZERO, |r| r.skipped))
 }
 
@@ -73,6 +88,7 @@ struct Installed {
 
 impl Installed {
     fn new(recorder: Recorder) -> Self {
+        INSTALLED.fetch_add(1, Ordering::Relaxed);
         Installed {
             previous: RECORDER.replace(Some(recorder)),
         }
@@ -89,6 +105,7 @@ impl Installed {
 impl Drop for Installed {
     fn drop(&mut self) {
         RECORDER.set(self.previous.take());
+        INSTALLED.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
