@@ -26,7 +26,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["time", "rt"] }
 $2
 
 [workspace]
@@ -98,12 +98,17 @@ RUST
 # Median of the seconds the build of the crate alone takes.
 measure() { # dir, profile flag
   local times=()
-  (cd "$1" && cargo build -q $2 >/dev/null 2>&1)
+  # The first build checks that the crate compiles (and builds its dependencies).
+  if ! (cd "$1" && cargo build -q $2 >/dev/null 2>&1); then
+    (cd "$1" && cargo build $2) >&2 || true
+    echo "$1 does not build" >&2
+    exit 1
+  fi
   for _ in $(seq 1 "$runs"); do
     touch "$1/src/lib.rs"
     local start end
     start=$(date +%s.%N)
-    (cd "$1" && cargo build -q $2 >/dev/null 2>&1)
+    (cd "$1" && cargo build -q $2 >/dev/null 2>&1) || exit 1
     end=$(date +%s.%N)
     times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')")
   done

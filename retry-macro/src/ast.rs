@@ -1,9 +1,9 @@
 //! The item under `#[retry]`: a fn with a body, taken apart so that it can be printed back
 //! exactly as written.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Block, Signature, Token, Visibility};
+use syn::{Attribute, Signature, Token, Visibility};
 
 /// A free fn, an inherent or trait impl method, or a trait method with a default body.
 pub(crate) struct RetryFn {
@@ -11,7 +11,9 @@ pub(crate) struct RetryFn {
     pub vis: Visibility,
     pub defaultness: Option<Token![default]>,
     pub sig: Signature,
-    pub block: Block,
+    /// The body, `{ ... }`, kept as tokens: it is printed back as written, so parsing its
+    /// statements would only cost compile time.
+    pub block: Group,
 }
 
 impl Parse for RetryFn {
@@ -35,7 +37,10 @@ impl Parse for RetryFn {
                  put `#[retry]` on the method in each impl",
             ));
         }
-        let block: Block = input.parse()?;
+        let block = match input.parse::<Group>() {
+            Ok(group) if group.delimiter() == Delimiter::Brace => group,
+            _ => return Err(input.error("expected the fn's body, `{ ... }`")),
+        };
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the fn"));
         }

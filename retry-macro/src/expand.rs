@@ -98,8 +98,15 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
-    let function = sig.ident.to_string();
-    let mut verdict = quote!(#retry.judge(#outcome_ref, #function, #krate::__private::describe!()));
+    // With the runtime's `tracing` feature (which turns on this crate's), `judge` also takes
+    // the fn's name and how to show its errors.
+    let trace = if cfg!(feature = "tracing") {
+        let function = sig.ident.to_string();
+        quote!(, #function, #krate::__private::describe!())
+    } else {
+        TokenStream::new()
+    };
+    let mut verdict = quote!(#retry.judge(#outcome_ref #trace));
     for (key, expr) in [&args.when, &args.when_ok, &args.hint]
         .into_iter()
         .flatten()
@@ -114,7 +121,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     }
 
     let clones = clones(args, &sig);
-    let body_span = block.brace_token.span.join();
+    let body_span = block.span();
     let body = if clones.is_empty() {
         block.into_token_stream()
     } else {

@@ -97,9 +97,17 @@ impl<P: Borrow<Policy>> Retry<P> {
         self.state.attempts
     }
 
-    /// Judges the outcome of the attempt that just ended, in fn `function`. A failure is
-    /// retried unless `when` says otherwise; a success is returned unless `when_ok` says
-    /// otherwise. `describe` shows a failure in the `tracing` events.
+    /// Judges the outcome of the attempt that just ended. A failure is retried unless
+    /// `when` says otherwise; a success is returned unless `when_ok` says otherwise.
+    #[cfg(not(feature = "tracing"))]
+    #[inline]
+    pub fn judge<'a, R: Outcome>(&'a mut self, outcome: &'a R) -> Judge<'a, R, NoHook> {
+        self.judge_outcome(outcome)
+    }
+
+    /// Judges the outcome of the attempt that just ended, in fn `function`; `describe`
+    /// shows a failure in the `tracing` events.
+    #[cfg(feature = "tracing")]
     #[inline]
     pub fn judge<'a, R: Outcome>(
         &'a mut self,
@@ -107,16 +115,21 @@ impl<P: Borrow<Policy>> Retry<P> {
         function: &'static str,
         describe: Describer<'_, R::Failure>,
     ) -> Judge<'a, R, NoHook> {
+        let mut judge = self.judge_outcome(outcome);
+        judge.trace = (
+            function,
+            outcome.failure().map_or(Described::Nothing, describe),
+        );
+        judge
+    }
+
+    #[inline]
+    fn judge_outcome<'a, R: Outcome>(&'a mut self, outcome: &'a R) -> Judge<'a, R, NoHook> {
         let policy = self.policy.borrow();
         self.state.attempts = self.state.attempts.saturating_add(1);
-        #[cfg(not(feature = "tracing"))]
-        let _ = (function, describe);
         Judge {
             #[cfg(feature = "tracing")]
-            trace: (
-                function,
-                outcome.failure().map_or(Described::Nothing, describe),
-            ),
+            trace: ("", Described::Nothing),
             again: outcome.failure().is_some(),
             success: outcome.success().is_some(),
             hint: None,
@@ -162,6 +175,23 @@ impl State {
             }
         }
         Ok((delay, elapsed))
+    }
+}
+
+/// `judge` for the runtime's own loops (`Policy::retry*`, `retry_call`), whose events name
+/// `function` and cannot show the error (its type is generic there).
+#[inline]
+pub(crate) fn judge<'a, P: Borrow<Policy>, R: Outcome>(
+    retry: &'a mut Retry<P>,
+    outcome: &'a R,
+    function: &'static str,
+) -> Judge<'a, R, NoHook> {
+    #[cfg(feature = "tracing")]
+    return retry.judge(outcome, function, &|_| Described::Nothing);
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = function;
+        retry.judge(outcome)
     }
 }
 

@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::__private::{self as private, Described, Retry};
+use crate::__private::{self as private, Retry};
 use crate::AsyncSleep;
 use crate::{Outcome, Policy};
 
@@ -25,10 +25,7 @@ impl Policy {
         let mut retry = Retry::new(self);
         loop {
             let outcome = op();
-            match retry
-                .judge(&outcome, "Policy::retry", &|_| Described::Nothing)
-                .next()
-            {
+            match private::judge(&mut retry, &outcome, "Policy::retry").next() {
                 Some(delay) => private::sleep(delay),
                 None => return outcome,
             }
@@ -89,10 +86,7 @@ impl Policy {
         let mut retry = Retry::new(self);
         loop {
             let outcome = op().await;
-            match retry
-                .judge(&outcome, "Policy::retry_async", &|_| Described::Nothing)
-                .next()
-            {
+            match private::judge(&mut retry, &outcome, "Policy::retry_async").next() {
                 Some(delay) => private::sleep_async(delay, &sleep).await,
                 None => return outcome,
             }
@@ -158,10 +152,7 @@ pub fn retry_call<T, E>(
     let mut delays = Vec::new();
     loop {
         let outcome = op();
-        match retry
-            .judge(&outcome, "retry_call", &|_| Described::Nothing)
-            .next()
-        {
+        match private::judge(&mut retry, &outcome, "retry_call").next() {
             Some(delay) => delays.push(delay),
             None => {
                 return outcome.map(|value| Report {
