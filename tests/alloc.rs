@@ -1,24 +1,28 @@
 //! Zero heap allocations: on the success path and per retry, sync and async, with and
 //! without jitter (after the first call on a thread, which sets up thread-locals).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use allocation_counter::measure;
 use retry_runtime::{Backoff, Jitter, Policy, retry};
 
-static CALLS: AtomicU32 = AtomicU32::new(0);
+thread_local! {
+    /// Per test thread: the tests run in parallel.
+    static CALLS: Cell<u32> = const { Cell::new(0) };
+}
 
 /// Fails until the call counter reaches `succeed_on`.
 fn op(succeed_on: u32) -> Result<u32, u32> {
-    let n = CALLS.fetch_add(1, Ordering::Relaxed) + 1;
+    let n = CALLS.get() + 1;
+    CALLS.set(n);
     if n >= succeed_on { Ok(n) } else { Err(n) }
 }
 
 fn start() {
-    CALLS.store(0, Ordering::Relaxed);
+    CALLS.set(0);
 }
 
 #[retry(max = 5, base = "0s")]

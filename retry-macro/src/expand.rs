@@ -127,7 +127,41 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     } else {
         quote!({ #(#clones)* #block })
     };
-    let (attempt, sleep) = if sig.asyncness.is_some() {
+    let (attempt, sleep) = attempt_and_sleep(args, &sig, &krate, &ret, &body, body_span);
+
+    quote! {
+        #(#attrs)*
+        #vis #defaultness #sig {
+            let mut #retry = #krate::__private::Retry::new(#policy)#timed;
+            loop {
+                // The outcome's scope ends before the sleep: an async fn does not keep it
+                // across the `.await`.
+                let #delay = {
+                    #attempt
+                    match #verdict.next() {
+                        ::core::option::Option::Some(#delay) => #delay,
+                        ::core::option::Option::None => return #outcome,
+                    }
+                };
+                #sleep
+            }
+        }
+    }
+}
+
+/// The statement that runs one attempt into `__retry_outcome`, and the statement that
+/// sleeps before the next one.
+fn attempt_and_sleep(
+    args: &Args,
+    sig: &syn::Signature,
+    krate: &TokenStream,
+    ret: &Type,
+    body: &TokenStream,
+    body_span: Span,
+) -> (TokenStream, TokenStream) {
+    let outcome = Ident::new("__retry_outcome", Span::mixed_site());
+    let delay = Ident::new("__retry_delay", Span::mixed_site());
+    if sig.asyncness.is_some() {
         let early = Ident::new("__retry_early", Span::mixed_site());
         let sleeper = match &args.sleep {
             Some((_, path)) => path.to_token_stream(),
@@ -158,25 +192,6 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             },
             quote!(#krate::__private::sleep(#delay);),
         )
-    };
-
-    quote! {
-        #(#attrs)*
-        #vis #defaultness #sig {
-            let mut #retry = #krate::__private::Retry::new(#policy)#timed;
-            loop {
-                // The outcome's scope ends before the sleep: an async fn does not keep it
-                // across the `.await`.
-                let #delay = {
-                    #attempt
-                    match #verdict.next() {
-                        ::core::option::Option::Some(#delay) => #delay,
-                        ::core::option::Option::None => return #outcome,
-                    }
-                };
-                #sleep
-            }
-        }
     }
 }
 
