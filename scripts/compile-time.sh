@@ -4,8 +4,11 @@
 # Generates two crates with the same N functions (half sync, half async), one written with
 # #[retry(max = 5, base = "10ms", max_delay = "1s", jitter = "full")] and one with the loop
 # that attribute stands for written by hand (same schedule, same jitter), then times
-# `cargo build` of each crate alone (dependencies prebuilt), in debug and release, RUNS
-# times each, and prints the medians and the ratios.
+# `cargo build` of each crate alone (dependencies prebuilt), RUNS times each, and prints the
+# medians and the ratios:
+# - clean: the crate built from scratch (`cargo clean -p` first), in debug and release;
+# - incremental: debug rebuilds after touching the source, where rustc reuses its cached
+#   work for the rest of the crate but runs proc macros again.
 #
 #   scripts/compile-time.sh            # N=200, RUNS=5
 #   N=50 RUNS=3 scripts/compile-time.sh
@@ -96,7 +99,7 @@ RUST
 }
 
 # Median of the seconds the build of the crate alone takes.
-measure() { # dir, profile flag
+measure() { # dir, profile flag, mode (clean or incremental)
   local times=()
   # The first build checks that the crate compiles (and builds its dependencies).
   if ! (cd "$1" && cargo build -q $2 >/dev/null 2>&1); then
@@ -104,7 +107,12 @@ measure() { # dir, profile flag
     echo "$1 does not build" >&2
     exit 1
   fi
+  local package
+  package=$(sed -n 's/^name = "\(.*\)"/\1/p' "$1/Cargo.toml")
   for _ in $(seq 1 "$runs"); do
+    if [ "$3" = clean ]; then
+      (cd "$1" && cargo clean -q $2 -p "$package")
+    fi
     touch "$1/src/lib.rs"
     local start end
     start=$(date +%s.%N)
@@ -118,15 +126,16 @@ measure() { # dir, profile flag
 generate attribute
 generate hand
 export CARGO_TARGET_DIR=$work/target
-echo "| profile | hand-written loops (s) | #[retry] (s) | ratio |"
+echo "| build | hand-written loops (s) | #[retry] (s) | ratio |"
 echo "| --- | --- | --- | --- |"
-for profile in debug release; do
+for build in "debug clean" "release clean" "debug incremental"; do
+  set -- $build
   flag=""
-  [ "$profile" = release ] && flag="--release"
-  hand=$(measure "$work/hand" "$flag")
-  attribute=$(measure "$work/attribute" "$flag")
+  [ "$1" = release ] && flag="--release"
+  hand=$(measure "$work/hand" "$flag" "$2")
+  attribute=$(measure "$work/attribute" "$flag" "$2")
   ratio=$(awk -v a="$attribute" -v h="$hand" 'BEGIN { printf "%.2f", a / h }')
-  echo "| $profile | $hand | $attribute | ${ratio}x |"
+  echo "| $1, $2 | $hand | $attribute | ${ratio}x |"
 done
 echo
 echo "$n functions ($half sync, $((n - half)) async), median of $runs rebuilds of the crate alone; $(rustc --version)"

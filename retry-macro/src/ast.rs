@@ -21,15 +21,10 @@ impl Parse for RetryFn {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         let defaultness: Option<Token![default]> = input.parse()?;
-        let sig = match input.fork().parse::<Signature>() {
-            Ok(_) => input.parse::<Signature>()?,
-            Err(_) => {
-                return Err(syn::Error::new(
-                    input.span(),
-                    "`#[retry]` goes on a `fn` or `async fn` with a body",
-                ));
-            }
-        };
+        let start = input.span();
+        let sig = input.parse::<Signature>().map_err(|_| {
+            syn::Error::new(start, "`#[retry]` goes on a `fn` or `async fn` with a body")
+        })?;
         if let Some(semi) = input.parse::<Option<Token![;]>>()? {
             return Err(syn::Error::new(
                 semi.span,
