@@ -293,16 +293,6 @@ impl<'a, R, H: Hook<R>> Judge<'a, R, H> {
     /// The delay to sleep before the next attempt, or `None` to return the outcome.
     #[inline]
     pub fn next(self) -> Option<Duration> {
-        // The common case, inlined: an outcome to return, and no budget to account it to.
-        if !self.again && self.budget.is_none() {
-            return None;
-        }
-        self.next_slow()
-    }
-
-    /// The rest of `next`, compiled once per outcome type rather than in every caller.
-    #[inline(never)]
-    fn next_slow(self) -> Option<Duration> {
         let budget_refused = match self.budget {
             Some(budget) if self.again => !budget.record_failure(),
             Some(budget) if self.success => {
