@@ -1,0 +1,247 @@
+//! The macro's parser and expander, driven directly on token streams: fed every valid
+//! example of the docs and the spec, and 10^5 generated or mutated inputs, it never panics
+//! and every rejection is an error spanned inside the input.
+//!
+//! The macro crate cannot export functions, so its modules are compiled into this test.
+
+#![allow(dead_code, unreachable_pub)]
+
+#[path = "../retry-macro/src/ast.rs"]
+mod ast;
+#[path = "../retry-macro/src/attr.rs"]
+mod attr;
+#[path = "../retry-macro/src/duration.rs"]
+mod duration;
+#[path = "../retry-macro/src/expand.rs"]
+mod expand;
+#[path = "../retry-macro/src/valid.rs"]
+mod valid;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use proc_macro2::TokenStream;
+use proptest::prelude::*;
+
+/// Every `#[retry(...)]` in the given text (doc-comment prefixes removed), as the text
+/// between the parentheses.
+fn attributes_in(text: &str) -> Vec<String> {
+    let text: String = text
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            for prefix in ["//! ", "/// ", "//!", "///"] {
+                if let Some(rest) = trimmed.strip_prefix(prefix) {
+                    return rest.to_string();
+                }
+            }
+            line.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("#[retry(") {
+        let args = &text[start + "#[retry(".len()..];
+        let mut depth = 1;
+        let end = args.char_indices().find_map(|(i, c)| {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        });
+        if let Some(end) = end {
+            found.push(args[..end].to_string());
+        }
+    }
+    found
+}
+
+fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "md")) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn accepts_every_example_of_the_docs_and_the_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut paths = vec![root.join("README.md"), root.join("../shared/SPEC.md")];
+    for dir in ["retry-runtime/src", "docs", "examples", "tests"] {
+        files(&root.join(dir), &mut paths);
+    }
+    let mut checked = 0;
+    for path in paths
+        .iter()
+        .filter(|p| !p.ends_with("parser.rs") && !p.to_string_lossy().contains("/ui/fail/"))
+    {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for args in attributes_in(&text) {
+            // Placeholders of the spec and the docs (`key = value, ...`).
+            if args.contains("...") || args.contains("key = value") {
+                continue;
+            }
+            let tokens = TokenStream::from_str(&args)
+                .unwrap_or_else(|e| panic!("{}: `{args}` is not tokens: {e}", path.display()));
+            if let Err(error) = attr::parse(tokens) {
+                panic!("{}: `#[retry({args})]` rejected: {error}", path.display());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 80, "only {checked} examples found");
+}
+
+/// Every error of `tokens`' parse is spanned inside the input (lines are 1-based), and the
+/// expansion of an item with them reports the errors and keeps the item.
+fn check(input: &str) -> Result<(), TestCaseError> {
+    let Ok(tokens) = TokenStream::from_str(input) else {
+        return Ok(()); // not even tokens: rustc rejects it before any macro runs
+    };
+    let lines = input.lines().count().max(1);
+    if let Err(errors) = attr::parse(tokens.clone()) {
+        for error in errors {
+            let start = error.span().start();
+            prop_assert!(
+                start.line >= 1 && start.line <= lines,
+                "`{input}`: error `{error}` at {start:?}, outside the input"
+            );
+        }
+    }
+    let item = TokenStream::from_str("fn f(a: String, b: &str) -> Result<u8, ()> { Ok(1) }")
+        .expect("an item");
+    let expanded = expand::retry(tokens, &item).to_string();
+    prop_assert!(expanded.contains("fn f"), "the function is always emitted");
+    Ok(())
+}
+
+/// Pieces attributes are made of: keys (right and wrong), values, punctuation.
+fn piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "max",
+        "base",
+        "backoff",
+        "factor",
+        "max_delay",
+        "jitter",
+        "deadline",
+        "when",
+        "when_ok",
+        "on_retry",
+        "hint",
+        "budget",
+        "policy",
+        "clone",
+        "sleep",
+        "crate",
+        "maxx",
+        "retries",
+        "self",
+        "=",
+        "=",
+        ",",
+        ",",
+        ",",
+        "(",
+        ")",
+        "0",
+        "1",
+        "3",
+        "4294967296",
+        "-1",
+        "1.5",
+        "0.5",
+        "2e3",
+        "\"100ms\"",
+        "\"1m30s\"",
+        "\"30s1m\"",
+        "\"5 sec\"",
+        "\"\"",
+        "\"exponential\"",
+        "\"full\"",
+        "\"fully\"",
+        "|e|",
+        "e.is_x()",
+        "true",
+        "&B",
+        "::a::b",
+        "a::b",
+        "Duration::ZERO",
+        "{ }",
+        "[1]",
+        "x",
+        "'a",
+        "?",
+        "..",
+        "#",
+        "!",
+        ";",
+        "<",
+        ">",
+        "async",
+        "move",
+        "|",
+        "\"µs\"",
+        "\"1.s\"",
+        "1u8",
+    ])
+}
+
+/// Valid attributes, to mutate.
+const VALID: &[&str] = &[
+    "max = 10, base = \"500ms\"",
+    "max = 5, base = \"10ms\", jitter = \"full\", max_delay = \"2s\"",
+    "backoff = \"fibonacci\", factor = 1.5, deadline = \"1m30s\"",
+    "when = |e| e.is_transient(), when_ok = |v| v.is_empty(), on_retry = log",
+    "clone(a), sleep = my::sleep, crate = ::retry_runtime",
+    "policy = &self.policy, budget = &BUDGET, hint = |e| e.after()",
+    "base = Duration::from_millis(2 * 5), jitter = \"decorrelated\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 50_000, failure_persistence: None, .. ProptestConfig::default() })]
+
+    /// 50,000 random sequences of attribute pieces.
+    #[test]
+    fn random_attributes_never_panic_and_errors_are_spanned(
+        pieces in prop::collection::vec(piece(), 0..24),
+    ) {
+        check(&pieces.join(" "))?;
+    }
+
+    /// 50,000 mutations of valid attributes: a piece inserted, a token removed or replaced.
+    #[test]
+    fn mutated_attributes_never_panic_and_errors_are_spanned(
+        valid in prop::sample::select(VALID.to_vec()),
+        at in any::<prop::sample::Index>(),
+        insert in piece(),
+        mode in 0..3u8,
+    ) {
+        let words: Vec<&str> = valid.split(' ').collect();
+        let i = at.index(words.len());
+        let mut mutated = words.clone();
+        match mode {
+            0 => mutated.insert(i, insert),
+            1 => { mutated.remove(i); }
+            _ => mutated[i] = insert,
+        }
+        check(&mutated.join(" "))?;
+    }
+}
+
+#[test]
+fn a_rejection_points_at_its_token() {
+    let error = attr::parse(TokenStream::from_str("max = 3,\n  bsae = \"1s\"").unwrap())
+        .err()
+        .unwrap();
+    let start = error.span().start();
+    assert_eq!((start.line, start.column), (2, 2));
+}
