@@ -245,3 +245,18 @@ fn a_rejection_points_at_its_token() {
     let start = error.span().start();
     assert_eq!((start.line, start.column), (2, 2));
 }
+
+#[test]
+fn inputs_the_fuzzer_found_are_rejected_at_their_token() {
+    // A closure whose body is an assignment swallows `max = 10`; the stray `=` after a
+    // duration is reported where it stands.
+    let input = "when = |e| e.max = 10, base = \"500ms\"= |v| v.is_empty(), on_retry = log";
+    let errors: Vec<_> = attr::parse(TokenStream::from_str(input).unwrap())
+        .err()
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].to_string(), "expected `,`");
+    assert_eq!(errors[0].span().start().column, 37);
+}

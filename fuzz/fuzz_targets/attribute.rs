@@ -1,0 +1,35 @@
+//! The macro's parser and expander on arbitrary text: they never panic, a rejection always
+//! carries an error, and the function is always emitted. (proc-macro2 does not track span
+//! positions under `cfg(fuzzing)`; `tests/parser.rs` checks where the errors point.)
+//!
+//! `cargo +nightly fuzz run attribute fuzz/seeds -- -dict=fuzz/attribute.dict -max_total_time=3600`
+
+#![no_main]
+#![allow(dead_code)]
+
+#[path = "../../retry-macro/src/ast.rs"]
+mod ast;
+#[path = "../../retry-macro/src/attr.rs"]
+mod attr;
+#[path = "../../retry-macro/src/duration.rs"]
+mod duration;
+#[path = "../../retry-macro/src/expand.rs"]
+mod expand;
+#[path = "../../retry-macro/src/valid.rs"]
+mod valid;
+
+use std::str::FromStr;
+
+use libfuzzer_sys::fuzz_target;
+use proc_macro2::TokenStream;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(tokens) = TokenStream::from_str(text) else { return };
+    if let Err(errors) = attr::parse(tokens.clone()) {
+        assert!(errors.into_iter().count() >= 1);
+    }
+    let item = TokenStream::from_str("fn f(a: String, b: &str) -> Result<u8, ()> { Ok(1) }").unwrap();
+    let expanded = expand::retry(tokens, &item).to_string();
+    assert!(expanded.contains("fn f"));
+});
