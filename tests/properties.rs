@@ -68,7 +68,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, .. ProptestConfig::default() })]
 
     /// No panic, no overflow, no delay above `max_delay`, whatever the retry number.
     #[test]
