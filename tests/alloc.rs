@@ -2,12 +2,10 @@
 //! without jitter (after the first call on a thread, which sets up thread-locals).
 
 use std::cell::Cell;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use allocation_counter::measure;
 use retry_runtime::{Backoff, Jitter, Policy, retry};
+use retry_tests::block_on;
 
 thread_local! {
     /// Per test thread: the tests run in parallel.
@@ -43,16 +41,6 @@ fn every_feature(succeed_on: u32) -> Result<u32, u32> {
 #[retry(max = 5, base = "0s")]
 async fn plain_async(succeed_on: u32) -> Result<u32, u32> {
     op(succeed_on)
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
 }
 
 /// Allocations made by `f`, after one call to warm the thread up.

@@ -1,30 +1,17 @@
 //! What works without the `tokio` feature: sync fns, and async fns with `sleep = path`.
 //! CI also runs this file with `--no-default-features`, where no tokio is in the runtime.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use retry_runtime::{Policy, retry, testing};
+use retry_tests::block_on;
 
 static SLEPT: AtomicU32 = AtomicU32::new(0);
 
 /// A runtime-agnostic sleep: counts and returns at once.
 async fn counting_sleep(delay: Duration) {
     SLEPT.fetch_add(u32::try_from(delay.as_millis()).unwrap(), Ordering::SeqCst);
-}
-
-/// Polls a future that never waits to completion, with no runtime at all.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
 }
 
 #[retry(max = 4, base = "10ms", sleep = counting_sleep)]

@@ -15,13 +15,11 @@
 //! Each is a [`Policy`], and each client draws its sleeps from
 //! [`Policy::jittered_delays`].
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use retry_runtime::{Backoff, Jitter, JitteredDelays, Policy};
 
-use crate::{Network, derive_seed, millis};
+use crate::{Network, Queue, derive_seed, millis};
 
 /// A backoff strategy of the 2015 post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,39 +112,6 @@ enum Message {
     WriteReply { accepted: bool },
 }
 
-#[derive(Debug)]
-struct Event {
-    time: f64,
-    /// Order of scheduling, so that equal times stay first-in, first-out.
-    seq: u64,
-    client: usize,
-    message: Message,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Event {}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Event {
-    /// Reversed: `BinaryHeap` pops the earliest event first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
-    }
-}
-
 /// One run of `clients` clients with `strategy`.
 pub fn run(clients: usize, strategy: Strategy, seed: u64) -> Run {
     let policy = strategy.policy();
@@ -154,33 +119,23 @@ pub fn run(clients: usize, strategy: Strategy, seed: u64) -> Run {
     let mut schedules: Vec<JitteredDelays> = (0..clients as u64)
         .map(|client| policy.jittered_delays(derive_seed(seed, client)))
         .collect();
-    let mut queue = BinaryHeap::with_capacity(clients * 2);
-    let mut seq = 0u64;
-    let mut send = |queue: &mut BinaryHeap<Event>, time: f64, client: usize, message: Message| {
-        seq += 1;
-        queue.push(Event {
-            time,
-            seq,
-            client,
-            message,
-        });
-    };
+    let mut queue = Queue::new();
     for client in 0..clients {
         let hop = network.hop();
-        send(&mut queue, hop, client, Message::Read);
+        queue.push(hop, client, Message::Read);
     }
     let (mut version, mut writes, mut now) = (0u64, 0u64, 0.0f64);
     while let Some(event) = queue.pop() {
         now = event.time;
         let client = event.client;
-        match event.message {
+        match event.kind {
             Message::Read => {
                 let at = now + network.hop();
-                send(&mut queue, at, client, Message::ReadReply { version });
+                queue.push(at, client, Message::ReadReply { version });
             }
             Message::ReadReply { version: read } => {
                 let at = now + network.hop();
-                send(&mut queue, at, client, Message::Write { version: read });
+                queue.push(at, client, Message::Write { version: read });
             }
             Message::Write { version: written } => {
                 writes += 1;
@@ -189,13 +144,13 @@ pub fn run(clients: usize, strategy: Strategy, seed: u64) -> Run {
                     version += 1;
                 }
                 let at = now + network.hop();
-                send(&mut queue, at, client, Message::WriteReply { accepted });
+                queue.push(at, client, Message::WriteReply { accepted });
             }
             Message::WriteReply { accepted: true } => {}
             Message::WriteReply { accepted: false } => {
                 let backoff = schedules[client].next().map_or(0.0, millis);
                 let at = now + network.hop() + backoff;
-                send(&mut queue, at, client, Message::Read);
+                queue.push(at, client, Message::Read);
             }
         }
     }

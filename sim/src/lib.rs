@@ -14,9 +14,89 @@ pub mod herd;
 pub mod outage;
 pub mod plot;
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand_distr::{Distribution, Normal};
+
+/// Events in time order, first-in first-out among equal times: the heart of both
+/// simulations.
+#[derive(Debug)]
+pub struct Queue<K> {
+    heap: BinaryHeap<Event<K>>,
+    seq: u64,
+}
+
+/// A scheduled event: `kind` happens to `client` at `time` (milliseconds).
+#[derive(Debug)]
+pub struct Event<K> {
+    /// When it happens.
+    pub time: f64,
+    /// Order of scheduling, so that equal times stay first-in, first-out.
+    seq: u64,
+    /// Whom it happens to.
+    pub client: usize,
+    /// What happens.
+    pub kind: K,
+}
+
+impl<K> Queue<K> {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Queue {
+            heap: BinaryHeap::new(),
+            seq: 0,
+        }
+    }
+
+    /// Schedules `kind` for `client` at `time`.
+    pub fn push(&mut self, time: f64, client: usize, kind: K) {
+        self.seq += 1;
+        self.heap.push(Event {
+            time,
+            seq: self.seq,
+            client,
+            kind,
+        });
+    }
+
+    /// The earliest event.
+    pub fn pop(&mut self) -> Option<Event<K>> {
+        self.heap.pop()
+    }
+}
+
+impl<K> Default for Queue<K> {
+    fn default() -> Self {
+        Queue::new()
+    }
+}
+
+impl<K> PartialEq for Event<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<K> Eq for Event<K> {}
+
+impl<K> PartialOrd for Event<K> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<K> Ord for Event<K> {
+    /// Reversed: `BinaryHeap` pops the earliest event first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then(other.seq.cmp(&self.seq))
+    }
+}
 
 /// Network hops: `|Normal(mean, sd)|` milliseconds, as in the 2015 model.
 #[derive(Debug)]

@@ -21,8 +21,6 @@
 //! backlog left by the outage drains only if the clients do not keep the load at `max`
 //! times the normal.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use rand::SeedableRng;
@@ -30,7 +28,7 @@ use rand::rngs::SmallRng;
 use rand_distr::{Distribution, Exp};
 use retry_runtime::{Jitter, JitteredDelays, Policy, RetryBudget};
 
-use crate::{Network, derive_seed, millis};
+use crate::{Event, Network, Queue, derive_seed, millis};
 
 /// What the server does during the outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,37 +135,6 @@ enum Kind {
     Retry { request: usize },
 }
 
-#[derive(Debug)]
-struct Event {
-    time: f64,
-    seq: u64,
-    client: usize,
-    kind: Kind,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Event {}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Event {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
-    }
-}
-
 struct Request {
     started: f64,
     sent: f64,
@@ -204,8 +171,7 @@ struct Fleet<'a> {
     gap: Exp<f64>,
     budgets: Vec<Option<RetryBudget>>,
     requests: Vec<Request>,
-    queue: BinaryHeap<Event>,
-    seq: u64,
+    queue: Queue<Kind>,
     server_free_at: f64,
     /// Per one-second window: requests finished, and of those, succeeded.
     finished: Vec<(u32, u32)>,
@@ -229,28 +195,21 @@ impl<'a> Fleet<'a> {
                 })
                 .collect(),
             requests: Vec::new(),
-            queue: BinaryHeap::new(),
-            seq: 0,
+            queue: Queue::new(),
             server_free_at: 0.0,
             finished: vec![(0, 0); windows],
         }
     }
 
     fn push(&mut self, time: f64, client: usize, kind: Kind) {
-        self.seq += 1;
-        self.queue.push(Event {
-            time,
-            seq: self.seq,
-            client,
-            kind,
-        });
+        self.queue.push(time, client, kind);
     }
 
     fn in_outage(&self, time: f64) -> bool {
         time >= self.outage.outage_start_ms && time < self.outage.outage_end_ms
     }
 
-    fn handle(&mut self, event: &Event) {
+    fn handle(&mut self, event: &Event<Kind>) {
         let (now, client) = (event.time, event.client);
         match event.kind {
             Kind::Start => {
