@@ -7,7 +7,7 @@
 //! loop {
 //!     let __retry_delay = {
 //!         let __retry_outcome = /* the body, in its own scope */;
-//!         match __retry_state.judge(&__retry_outcome, "f", describe!()).when(..).next() {
+//!         match __retry_state.judge(&__retry_outcome).when(..).next() {
 //!             Some(__retry_delay) => __retry_delay,
 //!             None => return __retry_outcome,
 //!         }
@@ -16,8 +16,10 @@
 //! }
 //! ```
 //!
-//! The schedule logic (`State`) is not generic, so it is compiled once; `Judge` is the
-//! thin typed layer that applies the user's predicates and hook.
+//! With the `tracing` feature, `judge` also takes the fn's name and `describe!()`, which
+//! picks how its errors are shown. The schedule logic (`State`) is not generic, so it is
+//! compiled once; `Judge` is the thin typed layer that applies the user's predicates and
+//! hook.
 
 use std::borrow::Borrow;
 use std::time::{Duration, Instant};
