@@ -63,6 +63,11 @@ pub(crate) fn retry(args: TokenStream, item: &TokenStream) -> TokenStream {
     }
 }
 
+// The names of the expansion's locals that several of its pieces must spell alike (all are
+// mixed-site, so user code can neither see nor shadow them).
+const OUTCOME: &str = "__retry_outcome";
+const DELAY: &str = "__retry_delay";
+
 fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let RetryFn {
         attrs,
@@ -82,8 +87,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let ret_span = ret.span();
     let ret = infer_impl_trait(ret);
     let retry = Ident::new("__retry_state", Span::mixed_site());
-    let outcome = Ident::new("__retry_outcome", Span::mixed_site());
-    let delay = Ident::new("__retry_delay", Span::mixed_site());
+    let outcome = Ident::new(OUTCOME, Span::mixed_site());
+    let delay = Ident::new(DELAY, Span::mixed_site());
 
     let policy = match &args.policy {
         Some((_, policy)) => policy.to_token_stream(),
@@ -96,7 +101,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     };
     let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
-    let outcome_at_ret = Ident::new("__retry_outcome", Span::mixed_site().located_at(ret_span));
+    let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     // With the runtime's `tracing` feature (which turns on this crate's), `judge` also takes
     // the fn's name and how to show its errors.
@@ -127,7 +132,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     } else {
         quote!({ #(#clones)* #block })
     };
-    let (attempt, sleep) = attempt_and_sleep(args, &sig, &krate, &ret, &body, body_span);
+    let attempt = attempt(&sig, &ret, &outcome, &body, body_span);
+    let sleep = sleep(args, &sig, &krate, &delay);
 
     quote! {
         #(#attrs)*
@@ -149,50 +155,48 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     }
 }
 
-/// The statement that runs one attempt into `__retry_outcome`, and the statement that
-/// sleeps before the next one.
-fn attempt_and_sleep(
-    args: &Args,
+/// The statement that runs one attempt into `outcome`, in its own scope.
+fn attempt(
     sig: &syn::Signature,
-    krate: &TokenStream,
     ret: &Type,
+    outcome: &Ident,
     body: &TokenStream,
     body_span: Span,
-) -> (TokenStream, TokenStream) {
-    let outcome = Ident::new("__retry_outcome", Span::mixed_site());
-    let delay = Ident::new("__retry_delay", Span::mixed_site());
+) -> TokenStream {
     if sig.asyncness.is_some() {
         let early = Ident::new("__retry_early", Span::mixed_site());
-        let sleeper = match &args.sleep {
-            Some((_, path)) => path.to_token_stream(),
-            None => quote!(#krate::__private::DefaultSleep),
-        };
-        (
-            // Spanned at the body, like the sync closure. The dead `return` fixes the async
-            // block's output type, so that `?` and `return` in the body infer as they do in
-            // the fn.
-            quote_spanned! {body_span=>
-                let #outcome: #ret = async {
-                    if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
-                        #[allow(unreachable_code)]
-                        return #early;
-                    }
-                    #body
+        // Spanned at the body, like the sync closure. The dead `return` fixes the async
+        // block's output type, so that `?` and `return` in the body infer as they do in the
+        // fn.
+        quote_spanned! {body_span=>
+            let #outcome: #ret = async {
+                if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
+                    #[allow(unreachable_code)]
+                    return #early;
                 }
-                .await;
-            },
-            quote!(#krate::__private::sleep_async(#delay, &#sleeper).await;),
-        )
+                #body
+            }
+            .await;
+        }
     } else {
-        (
-            // Spanned at the body: a body that moves an argument is reported there.
-            quote_spanned! {body_span=>
-                #[allow(clippy::redundant_closure_call)]
-                let #outcome = (|| -> #ret #body)();
-            },
-            quote!(#krate::__private::sleep(#delay);),
-        )
+        // Spanned at the body: a body that moves an argument is reported there.
+        quote_spanned! {body_span=>
+            #[allow(clippy::redundant_closure_call)]
+            let #outcome = (|| -> #ret #body)();
+        }
     }
+}
+
+/// The statement that sleeps `delay` before the next attempt.
+fn sleep(args: &Args, sig: &syn::Signature, krate: &TokenStream, delay: &Ident) -> TokenStream {
+    if sig.asyncness.is_none() {
+        return quote!(#krate::__private::sleep(#delay););
+    }
+    let sleeper = match &args.sleep {
+        Some((_, path)) => path.to_token_stream(),
+        None => quote!(#krate::__private::DefaultSleep),
+    };
+    quote!(#krate::__private::sleep_async(#delay, &#sleeper).await;)
 }
 
 /// Whether every schedule key is a literal (no duration given as an expression).
