@@ -124,25 +124,10 @@ fn check(input: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Pieces attributes are made of: keys (right and wrong), values, punctuation.
+/// Pieces attributes are made of: every key the parser knows, wrong keys, values and
+/// punctuation.
 fn piece() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "max",
-        "base",
-        "backoff",
-        "factor",
-        "max_delay",
-        "jitter",
-        "deadline",
-        "when",
-        "when_ok",
-        "on_retry",
-        "hint",
-        "budget",
-        "policy",
-        "clone",
-        "sleep",
-        "crate",
+    let others = [
         "maxx",
         "retries",
         "self",
@@ -193,7 +178,8 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "\"µs\"",
         "\"1.s\"",
         "1u8",
-    ])
+    ];
+    prop::sample::select(attr::KEYS.iter().copied().chain(others).collect::<Vec<_>>())
 }
 
 /// Valid attributes, to mutate.

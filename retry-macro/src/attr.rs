@@ -13,7 +13,7 @@ use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 use crate::duration;
 
 /// The keys, in the order the docs list them.
-const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "max",
     "base",
     "backoff",
