@@ -7,11 +7,17 @@ use pin_project_lite::pin_project;
 
 use crate::testing;
 
+/// Whether a retry's sleep of `delay` must really wait: not when a [`testing`] recording
+/// takes it, nor when it is zero (recorded like any other, but it costs no system call).
+#[inline]
+fn must_wait(delay: Duration) -> bool {
+    !testing::skip(delay) && !delay.is_zero()
+}
+
 /// Sleeps `delay` on this thread, unless a [`testing::record`] records it.
 #[inline]
 pub fn sleep(delay: Duration) {
-    // A zero delay is recorded like any other, but costs no system call.
-    if !testing::skip(delay) && !delay.is_zero() {
+    if must_wait(delay) {
         std::thread::sleep(delay);
     }
 }
@@ -20,7 +26,7 @@ pub fn sleep(delay: Duration) {
 /// The choice is made when this is called (in the caller's poll); the future holds only the
 /// sleep itself.
 pub fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) -> MaybeSleep<S::Sleep> {
-    let sleep = (!testing::skip(delay) && !delay.is_zero()).then(|| sleeper.sleep(delay));
+    let sleep = must_wait(delay).then(|| sleeper.sleep(delay));
     MaybeSleep { sleep }
 }
 
