@@ -2,7 +2,7 @@
 //! exactly as written.
 
 use proc_macro2::{Delimiter, Group, TokenStream};
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Attribute, Signature, Token, Visibility};
 
 /// A free fn, an inherent or trait impl method, or a trait method with a default body.
@@ -11,8 +11,11 @@ pub(crate) struct RetryFn {
     pub vis: Visibility,
     pub defaultness: Option<Token![default]>,
     pub sig: Signature,
-    /// The body, `{ ... }`, kept as tokens: it is printed back as written, so parsing its
-    /// statements would only cost compile time.
+    /// The body's inner attributes (`#![allow(...)]`): they apply to the whole fn, so
+    /// they stay at the top of its body, outside the retry loop.
+    pub inner_attrs: Vec<Attribute>,
+    /// The body without its inner attributes, `{ ... }`, kept as tokens: it is printed back
+    /// as written, so parsing its statements would only cost compile time.
     pub block: Group,
 }
 
@@ -36,6 +39,13 @@ impl Parse for RetryFn {
             Ok(group) if group.delimiter() == Delimiter::Brace => group,
             _ => return Err(input.error("expected the fn's body, `{ ... }`")),
         };
+        let split = |body: ParseStream<'_>| {
+            let inner_attrs = body.call(Attribute::parse_inner)?;
+            Ok((inner_attrs, body.parse::<TokenStream>()?))
+        };
+        let (inner_attrs, statements) = split.parse2(block.stream())?;
+        let mut body = Group::new(Delimiter::Brace, statements);
+        body.set_span(block.span());
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the fn"));
         }
@@ -44,7 +54,8 @@ impl Parse for RetryFn {
             vis,
             defaultness,
             sig,
-            block,
+            inner_attrs,
+            block: body,
         })
     }
 }

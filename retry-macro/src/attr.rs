@@ -1,70 +1,47 @@
-//! Parses the attribute's arguments, `#[retry(key = value, ...)]`, into [`Args`].
+//! Parses the attribute's arguments, `#[retry(key = value, ...)]`, into [`Args`], by the
+//! descriptions in [`keys`](crate::keys).
 //!
 //! Parsing goes on after a bad value (it skips to the next top-level comma), so that every
 //! mistake in the attribute is reported at once, each at its own token.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 
 use crate::duration;
+use crate::errors::Errors;
+use crate::keys::{self, Form, KEYS, Key};
 
-/// The keys, in the order the docs list them.
-pub(crate) const KEYS: &[&str] = &[
-    "max",
-    "base",
-    "backoff",
-    "factor",
-    "max_delay",
-    "jitter",
-    "deadline",
-    "when",
-    "when_ok",
-    "on_retry",
-    "hint",
-    "budget",
-    "policy",
-    "clone",
-    "sleep",
-    "crate",
-];
-
-const BACKOFFS: &[(&str, &str)] = &[
-    ("exponential", "Exponential"),
-    ("fixed", "Fixed"),
-    ("linear", "Linear"),
-    ("fibonacci", "Fibonacci"),
-];
-
-const JITTERS: &[(&str, &str)] = &[
-    ("none", "None"),
-    ("full", "Full"),
-    ("equal", "Equal"),
-    ("decorrelated", "Decorrelated"),
-];
-
-/// The attribute's arguments: each key that was given, with the token it was given at.
+/// The keys that were given, each with the token it was given at, in the order of
+/// [`KEYS`].
 #[derive(Default)]
 pub(crate) struct Args {
-    pub max: Option<(Ident, u32)>,
-    pub base: Option<(Ident, DurationValue)>,
-    pub backoff: Option<(Ident, Ident)>,
-    pub factor: Option<(Ident, f64)>,
-    pub max_delay: Option<(Ident, DurationValue)>,
-    pub jitter: Option<(Ident, Ident)>,
-    pub deadline: Option<(Ident, DurationValue)>,
-    pub when: Option<(Ident, Expr)>,
-    pub when_ok: Option<(Ident, Expr)>,
-    pub on_retry: Option<(Ident, Expr)>,
-    pub hint: Option<(Ident, Expr)>,
-    pub budget: Option<(Ident, Expr)>,
-    pub policy: Option<(Ident, Expr)>,
-    pub clone: Option<(Ident, Vec<Ident>)>,
-    pub sleep: Option<(Ident, Expr)>,
-    pub krate: Option<(Ident, Path)>,
+    given: Vec<Given>,
+}
+
+/// One key that was given, and its value.
+pub(crate) struct Given {
+    pub key: &'static Key,
+    pub ident: Ident,
+    pub value: Value,
+}
+
+/// A key's value, parsed by its [`Form`].
+pub(crate) enum Value {
+    Attempts(u32),
+    Duration(DurationValue),
+    /// A variant of the runtime's enum `ty`.
+    Variant {
+        ty: &'static str,
+        variant: Ident,
+    },
+    Factor(f64),
+    Expr(Box<Expr>),
+    Path(Path),
+    Names(Vec<Ident>),
 }
 
 /// A duration: a literal, already checked, or an expression of type `Duration`.
@@ -84,10 +61,51 @@ impl ToTokens for DurationValue {
     }
 }
 
-/// Parses the attribute's arguments, reporting every mistake.
-pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
+impl Args {
+    /// The key `key`, if it was given.
+    pub(crate) fn get(&self, key: &Key) -> Option<&Given> {
+        self.given.iter().find(|given| given.key.name == key.name)
+    }
+
+    /// Every key given, in the order of [`KEYS`].
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Given> {
+        self.given.iter()
+    }
+
+    /// The expression of an expression key.
+    pub(crate) fn expr(&self, key: &Key) -> Option<&Expr> {
+        match &self.get(key)?.value {
+            Value::Expr(expr) => Some(expr),
+            _ => None,
+        }
+    }
+}
+
+impl Value {
+    /// The value as the argument of its `Policy` setter or its judge call. `krate` is the
+    /// path of the runtime.
+    pub(crate) fn to_tokens(&self, krate: &TokenStream) -> TokenStream {
+        match self {
+            Value::Attempts(max) => proc_macro2::Literal::u32_unsuffixed(*max).into_token_stream(),
+            Value::Duration(duration) => duration.to_token_stream(),
+            Value::Variant { ty, variant } => {
+                let ty = Ident::new(ty, variant.span());
+                quote!(#krate::#ty::#variant)
+            }
+            Value::Factor(factor) => {
+                proc_macro2::Literal::f64_unsuffixed(*factor).into_token_stream()
+            }
+            Value::Expr(expr) => expr.to_token_stream(),
+            Value::Path(path) => path.to_token_stream(),
+            Value::Names(names) => quote!(#(#names),*),
+        }
+    }
+}
+
+/// Parses the attribute's arguments; every mistake goes to `errors`, and the keys that
+/// parsed are kept.
+pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args::default();
-    let mut errors = Errors::default();
     let parser = |input: ParseStream<'_>| {
         while !input.is_empty() {
             if let Err(error) = parse_one(input, &mut args) {
@@ -108,26 +126,9 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
     if let Err(error) = parser.parse2(tokens) {
         errors.push(error);
     }
-    errors.finish(args)
-}
-
-#[derive(Default)]
-struct Errors(Option<syn::Error>);
-
-impl Errors {
-    fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(errors) => errors.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    fn finish<T>(self, value: T) -> syn::Result<T> {
-        match self.0 {
-            Some(error) => Err(error),
-            None => Ok(value),
-        }
-    }
+    let index = |given: &Given| KEYS.iter().position(|key| key.name == given.key.name);
+    args.given.sort_by_key(index);
+    args
 }
 
 fn skip_to_comma(input: ParseStream<'_>) {
@@ -137,148 +138,77 @@ fn skip_to_comma(input: ParseStream<'_>) {
 }
 
 fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
-    let key = input.call(Ident::parse_any).map_err(|error| {
+    let ident = input.call(Ident::parse_any).map_err(|error| {
         syn::Error::new(error.span(), format!("expected a key: {}", key_list()))
     })?;
-    let name = key.to_string();
-    if name == "clone" {
-        let names = parse_clone(input, &key)?;
-        return set(&mut args.clone, key, names);
-    }
-    if !KEYS.contains(&name.as_str()) {
-        return Err(unknown_key(&key));
-    }
-    if !input.peek(Token![=]) {
-        let span = if input.is_empty() || input.peek(Token![,]) {
-            key.span()
-        } else {
-            input.span()
-        };
+    let Some(key) = keys::find(&ident.to_string()) else {
+        return Err(unknown_key(&ident));
+    };
+    let value = parse_value(input, key, &ident)?;
+    if args.get(key).is_some() {
         return Err(syn::Error::new(
-            span,
-            format!("`{name}` takes a value, as in `{}`", example(&name)),
+            ident.span(),
+            format!("`{ident}` is given more than once"),
         ));
     }
-    input.parse::<Token![=]>()?;
-    if let Some((slot, what)) = expression_key(args, &name) {
-        let value = parse_expr(input, &key, what)?;
-        return set(slot, key, value);
-    }
-    match name.as_str() {
-        "max" => {
-            let value = parse_max(input, &key)?;
-            set(&mut args.max, key, value)
-        }
-        "base" => {
-            let value = parse_duration(input, &key)?;
-            set(&mut args.base, key, value)
-        }
-        "max_delay" => {
-            let value = parse_duration(input, &key)?;
-            set(&mut args.max_delay, key, value)
-        }
-        "deadline" => {
-            let value = parse_duration(input, &key)?;
-            set(&mut args.deadline, key, value)
-        }
-        "backoff" => {
-            let value = parse_name(input, &key, BACKOFFS)?;
-            set(&mut args.backoff, key, value)
-        }
-        "jitter" => {
-            let value = parse_name(input, &key, JITTERS)?;
-            set(&mut args.jitter, key, value)
-        }
-        "factor" => {
-            let value = parse_factor(input, &key)?;
-            set(&mut args.factor, key, value)
-        }
-        "sleep" => {
-            let value = parse_expr(input, &key, "a path to `fn(Duration) -> impl Future`")?;
-            if !matches!(value, Expr::Path(_)) {
-                return Err(syn::Error::new_spanned(
-                    value,
-                    "`sleep` takes a path to an async sleep fn, such as `sleep = smol_sleep`; \
-                     wrap other expressions in an `async fn(Duration)`",
-                ));
-            }
-            set(&mut args.sleep, key, value)
-        }
-        // `crate`, the only key left.
-        _ => {
-            let value = Path::parse_mod_style(input).map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    "`crate` takes a path to the runtime crate, such as `crate = my_crate::retry_runtime`",
-                )
-            })?;
-            set(&mut args.krate, key, value)
-        }
-    }
-}
-
-/// The keys whose value is any expression: where it goes, and what it must be.
-fn expression_key<'a>(
-    args: &'a mut Args,
-    name: &str,
-) -> Option<(&'a mut Option<(Ident, Expr)>, &'static str)> {
-    Some(match name {
-        "when" => (&mut args.when, "a closure or fn `Fn(&E) -> bool`"),
-        "when_ok" => (&mut args.when_ok, "a closure or fn `Fn(&T) -> bool`"),
-        "on_retry" => (&mut args.on_retry, "a closure or fn `Fn(&Attempt<'_, R>)`"),
-        "hint" => (
-            &mut args.hint,
-            "a closure or fn `Fn(&E) -> Option<Duration>`",
-        ),
-        "budget" => (
-            &mut args.budget,
-            "an expression of type `&RetryBudget`, such as `&BUDGET`",
-        ),
-        "policy" => (
-            &mut args.policy,
-            "an expression of type `Policy` or `&Policy`",
-        ),
-        _ => return None,
-    })
-}
-
-/// A use of `key`, for "takes a value" errors.
-fn example(key: &str) -> &'static str {
-    match key {
-        "max" => "max = 5",
-        "base" | "max_delay" | "deadline" => "base = \"500ms\"",
-        "backoff" => "backoff = \"exponential\"",
-        "factor" => "factor = 2",
-        "jitter" => "jitter = \"full\"",
-        "sleep" => "sleep = my_runtime::sleep",
-        "hint" => "hint = |e| e.retry_after()",
-        "budget" => "budget = &BUDGET",
-        "policy" => "policy = &self.retry_policy",
-        "crate" => "crate = my_crate::retry_runtime",
-        _ => "when = |e| e.is_transient()",
-    }
-}
-
-/// Stores a key's value, or reports the key as repeated.
-fn set<T>(slot: &mut Option<(Ident, T)>, key: Ident, value: T) -> syn::Result<()> {
-    if slot.is_some() {
-        return Err(syn::Error::new(
-            key.span(),
-            format!("`{key}` is given more than once"),
-        ));
-    }
-    *slot = Some((key, value));
+    args.given.push(Given { key, ident, value });
     Ok(())
 }
 
+fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> syn::Result<Value> {
+    // Every key but `clone(a, b)` is `key = value`.
+    if !matches!(key.form, Form::Names) {
+        if !input.peek(Token![=]) {
+            let span = if input.is_empty() || input.peek(Token![,]) {
+                ident.span()
+            } else {
+                input.span()
+            };
+            return Err(syn::Error::new(
+                span,
+                format!("`{ident}` takes a value, as in `{}`", key.example),
+            ));
+        }
+        input.parse::<Token![=]>()?;
+    }
+    Ok(match key.form {
+        Form::Attempts => Value::Attempts(parse_max(input, ident)?),
+        Form::Duration => Value::Duration(parse_duration(input, ident, key.example)?),
+        Form::Name { ty, names } => Value::Variant {
+            ty,
+            variant: parse_name(input, ident, names, key.example)?,
+        },
+        Form::Factor => Value::Factor(parse_factor(input, ident)?),
+        Form::Expr { what } => Value::Expr(Box::new(parse_expr(input, ident, what)?)),
+        Form::SleepPath => {
+            let value = parse_expr(input, ident, "a path to `fn(Duration) -> impl Future`")?;
+            if !matches!(value, Expr::Path(_)) {
+                return Err(syn::Error::new_spanned(
+                    value,
+                    format!(
+                        "`sleep` takes a path to an async sleep fn, such as `{}`; wrap other \
+                         expressions in an `async fn(Duration)`",
+                        key.example
+                    ),
+                ));
+            }
+            Value::Expr(Box::new(value))
+        }
+        Form::ModPath => Value::Path(Path::parse_mod_style(input).map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                format!(
+                    "`crate` takes a path to the runtime crate, such as `{}`",
+                    key.example
+                ),
+            )
+        })?),
+        Form::Names => Value::Names(parse_clone(input, ident, key.example)?),
+    })
+}
+
 fn key_list() -> String {
-    let keys: Vec<String> = KEYS
-        .iter()
-        .map(|key| match *key {
-            "clone" => "`clone(...)`".to_string(),
-            key => format!("`{key}`"),
-        })
-        .collect();
+    let keys: Vec<String> = KEYS.iter().map(Key::shown).collect();
     format!("one of {}", keys.join(", "))
 }
 
@@ -286,6 +216,7 @@ fn unknown_key(key: &Ident) -> syn::Error {
     let name = key.to_string();
     let guess = KEYS
         .iter()
+        .map(|known| known.name)
         .filter(|known| edit_distance(known, &name) <= 2)
         .min_by_key(|known| edit_distance(known, &name));
     let hint = match guess {
@@ -346,7 +277,11 @@ fn input_span(input: ParseStream<'_>, key: &Ident) -> Span {
     }
 }
 
-fn parse_duration(input: ParseStream<'_>, key: &Ident) -> syn::Result<DurationValue> {
+fn parse_duration(
+    input: ParseStream<'_>,
+    key: &Ident,
+    example: &str,
+) -> syn::Result<DurationValue> {
     if input.peek(LitStr) {
         let lit: LitStr = input.parse()?;
         return match duration::parse(&lit.value()) {
@@ -365,7 +300,7 @@ fn parse_duration(input: ParseStream<'_>, key: &Ident) -> syn::Result<DurationVa
         };
     }
     let expected = format!(
-        "`{key}` takes a duration literal, such as `{key} = \"500ms\"`, or an expression of type `Duration`"
+        "`{key}` takes a duration literal, such as `{example}`, or an expression of type `Duration`"
     );
     let fork = input.fork();
     if let Ok(Lit::Int(_) | Lit::Float(_)) = fork.parse::<Lit>() {
@@ -381,7 +316,12 @@ fn parse_duration(input: ParseStream<'_>, key: &Ident) -> syn::Result<DurationVa
 }
 
 /// A string naming one of `names`; returns the runtime's variant, spanned at the string.
-fn parse_name(input: ParseStream<'_>, key: &Ident, names: &[(&str, &str)]) -> syn::Result<Ident> {
+fn parse_name(
+    input: ParseStream<'_>,
+    key: &Ident,
+    names: &[(&str, &str)],
+    example: &str,
+) -> syn::Result<Ident> {
     let list = names
         .iter()
         .map(|(name, _)| format!("\"{name}\""))
@@ -391,10 +331,7 @@ fn parse_name(input: ParseStream<'_>, key: &Ident, names: &[(&str, &str)]) -> sy
     let lit = input.parse::<LitStr>().map_err(|_| {
         syn::Error::new(
             span,
-            format!(
-                "`{key}` takes a string, one of {list}, such as `{key} = {}`",
-                names[1].0
-            ),
+            format!("`{key}` takes a string, one of {list}, such as `{example}`"),
         )
     })?;
     let value = lit.value();
@@ -433,15 +370,17 @@ fn parse_expr(input: ParseStream<'_>, key: &Ident, what: &str) -> syn::Result<Ex
         .map_err(|_| syn::Error::new(span, format!("`{key}` takes {what}")))
 }
 
-fn parse_clone(input: ParseStream<'_>, key: &Ident) -> syn::Result<Vec<Ident>> {
-    let expected = "`clone` takes the names of by-value arguments in parentheses, such as `clone(request, body)`";
+fn parse_clone(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<Vec<Ident>> {
+    let expected = format!(
+        "`clone` takes the names of by-value arguments in parentheses, such as `{example}`"
+    );
     if !input.peek(syn::token::Paren) {
         return Err(syn::Error::new(input_span(input, key), expected));
     }
     let content;
     syn::parenthesized!(content in input);
     let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(&content, Ident::parse_any)
-        .map_err(|error| syn::Error::new(error.span(), expected))?;
+        .map_err(|error| syn::Error::new(error.span(), &expected))?;
     if names.is_empty() {
         return Err(syn::Error::new(key.span(), expected));
     }
@@ -463,52 +402,81 @@ mod tests {
     use super::*;
     use quote::quote;
 
-    fn error(tokens: TokenStream) -> String {
-        match parse(tokens) {
-            Ok(_) => panic!("expected an error"),
-            Err(error) => error
-                .into_iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
+    fn parse_ok(tokens: TokenStream) -> Args {
+        let mut errors = Errors::default();
+        let args = parse(tokens, &mut errors);
+        if let Some(errors) = errors.into_compile_errors() {
+            panic!("{errors}");
         }
+        args
+    }
+
+    fn error(tokens: TokenStream) -> String {
+        let mut errors = Errors::default();
+        let _ = parse(tokens, &mut errors);
+        errors.into_messages().join("\n")
+    }
+
+    fn value<'a>(args: &'a Args, name: &str) -> Option<&'a Value> {
+        keys::find(name)
+            .and_then(|key| args.get(key))
+            .map(|given| &given.value)
     }
 
     #[test]
     fn accepts_every_key() {
-        let args = parse(quote! {
+        let args = parse_ok(quote! {
             max = 10, base = "500ms", backoff = "linear", factor = 1.5, max_delay = "1m",
             jitter = "full", deadline = Duration::from_secs(30), when = |e| e.retry(),
             when_ok = |v| v.is_empty(), on_retry = log, clone(a, b), sleep = smol::sleep,
             crate = my::retry_runtime, hint = |e| e.after, budget = &BUDGET,
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(args.max.map(|(_, max)| max), Some(10));
-        assert_eq!(
-            args.backoff.map(|(_, v)| v.to_string()).as_deref(),
-            Some("Linear")
+            on_give_up = report,
+        });
+        assert!(matches!(value(&args, "max"), Some(Value::Attempts(10))));
+        assert!(
+            matches!(value(&args, "backoff"), Some(Value::Variant { ty: "Backoff", variant }) if variant == "Linear")
         );
-        assert_eq!(
-            args.jitter.map(|(_, v)| v.to_string()).as_deref(),
-            Some("Full")
+        assert!(
+            matches!(value(&args, "jitter"), Some(Value::Variant { ty: "Jitter", variant }) if variant == "Full")
         );
-        assert_eq!(args.factor.map(|(_, f)| f), Some(1.5));
+        assert!(
+            matches!(value(&args, "factor"), Some(Value::Factor(f)) if (*f - 1.5).abs() < 1e-9)
+        );
         assert!(matches!(
-            args.base,
-            Some((
-                _,
-                DurationValue::Literal {
-                    nanos: 500_000_000,
-                    ..
-                }
-            ))
+            value(&args, "base"),
+            Some(Value::Duration(DurationValue::Literal {
+                nanos: 500_000_000,
+                ..
+            }))
         ));
-        assert!(matches!(args.deadline, Some((_, DurationValue::Expr(_)))));
-        assert_eq!(args.clone.map(|(_, names)| names.len()), Some(2));
-        assert!(args.when.is_some() && args.when_ok.is_some() && args.on_retry.is_some());
-        assert!(args.sleep.is_some() && args.krate.is_some() && args.max_delay.is_some());
-        assert!(args.hint.is_some() && args.budget.is_some() && args.policy.is_none());
-        assert!(parse(quote!(policy = POLICY, when = |e| true)).is_ok());
+        assert!(matches!(
+            value(&args, "deadline"),
+            Some(Value::Duration(DurationValue::Expr(_)))
+        ));
+        assert!(matches!(value(&args, "clone"), Some(Value::Names(names)) if names.len() == 2));
+        assert_eq!(args.iter().count(), 16);
+        assert!(value(&args, "policy").is_none());
+        // In the order of `KEYS`, whatever the order written.
+        let order: Vec<&str> = args.iter().map(|given| given.key.name).collect();
+        let expected: Vec<&str> = KEYS
+            .iter()
+            .map(|key| key.name)
+            .filter(|name| order.contains(name))
+            .collect();
+        assert_eq!(order, expected);
+        parse_ok(quote!(policy = POLICY, when = |e| true));
+    }
+
+    #[test]
+    fn keeps_the_keys_that_parsed_beside_a_malformed_one() {
+        let mut errors = Errors::default();
+        let args = parse(
+            quote!(max = 0, sleep = smol::sleep, jitter = full),
+            &mut errors,
+        );
+        assert!(value(&args, "sleep").is_some());
+        assert!(value(&args, "max").is_none());
+        assert_eq!(errors.into_messages().len(), 2);
     }
 
     #[test]
@@ -543,7 +511,26 @@ mod tests {
                 quote!(backoff = "quadratic"),
                 "\"exponential\", \"fixed\", \"linear\", \"fibonacci\"",
             ),
-            (quote!(backoff = exponential), "`backoff` takes a string"),
+            (
+                quote!(backoff = exponential),
+                "`backoff` takes a string, one of \"exponential\", \"fixed\", \"linear\", \"fibonacci\", such as `backoff = \"fixed\"`",
+            ),
+            (quote!(jitter = full), "such as `jitter = \"full\"`"),
+            (
+                quote!(on_retry),
+                "as in `on_retry = |attempt| log(attempt)`",
+            ),
+            (quote!(when_ok), "as in `when_ok = |v| v.is_pending()`"),
+            (
+                quote!(on_give_up),
+                "as in `on_give_up = |give_up| log(give_up)`",
+            ),
+            (quote!(max_delay = 30), "such as `max_delay = \"30s\"`"),
+            (quote!(deadline = ), "such as `deadline = \"10s\"`"),
+            (
+                quote!(base = "1 sec"),
+                "invalid duration \"1 sec\" for `base`",
+            ),
             (
                 quote!(jitter = "some"),
                 "\"none\", \"full\", \"equal\", \"decorrelated\"",

@@ -32,34 +32,36 @@
 //! An `async fn` runs each attempt as `async { body }.await` instead, and sleeps with
 //! `__private::sleep_async(__retry_delay, &sleep).await`. The signature is printed back as written.
 
-use proc_macro2::{Literal, Span, TokenStream};
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, Pat, ReturnType, Type};
 
 use crate::ast::{self, RetryFn};
-use crate::attr::{self, Args, DurationValue};
+use crate::attr::{self, Args, DurationValue, Value};
+use crate::errors::Errors;
+use crate::keys::{self, Emit};
 use crate::valid;
 
-/// The whole macro: the expansion, or the original fn and the errors.
+/// The whole macro: the expansion, or the original fn and every error found.
 pub(crate) fn retry(args: TokenStream, item: &TokenStream) -> TokenStream {
-    let func = ast::parse(item.clone());
-    let args = attr::parse(args);
-    let checked = match (args, func) {
-        (Ok(args), Ok(func)) => valid::check(&args, &func).map(|()| (args, func)),
-        (Err(mut error), Err(item_error)) => {
-            error.combine(item_error);
-            Err(error)
+    let mut errors = Errors::default();
+    let args = attr::parse(args, &mut errors);
+    valid::check_args(&args, &mut errors);
+    let func = match ast::parse(item.clone()) {
+        Ok(func) => {
+            valid::check_fn(&args, &func, &mut errors);
+            Some(func)
         }
-        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
-    };
-    match checked {
-        Ok((args, func)) => expand(&args, func),
         Err(error) => {
-            let error = error.into_compile_error();
-            quote!(#error #item)
+            errors.push(error);
+            None
         }
+    };
+    match (errors.into_compile_errors(), func) {
+        (None, Some(func)) => expand(&args, func),
+        (errors, _) => quote!(#errors #item),
     }
 }
 
@@ -74,10 +76,11 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         vis,
         defaultness,
         sig,
+        inner_attrs,
         block,
     } = func;
-    let krate = match &args.krate {
-        Some((_, path)) => path.to_token_stream(),
+    let krate = match args.get(&keys::CRATE) {
+        Some(given) => given.value.to_tokens(&TokenStream::new()),
         None => quote!(::retry_runtime),
     };
     let ret = match &sig.output {
@@ -90,8 +93,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome = Ident::new(OUTCOME, Span::mixed_site());
     let delay = Ident::new(DELAY, Span::mixed_site());
 
-    let policy = match &args.policy {
-        Some((_, policy)) => policy.to_token_stream(),
+    let policy = match args.expr(&keys::POLICY) {
+        Some(policy) => policy.to_token_stream(),
         // A schedule known at compile time is a `&'static Policy`: one pointer in the state.
         None if constant_schedule(args) => {
             let policy = policy(args, &krate);
@@ -99,30 +102,21 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         }
         None => policy(args, &krate),
     };
-    let timed = args.on_retry.as_ref().map(|_| quote!(.timed()));
+    let timed = args
+        .iter()
+        .any(|given| matches!(given.key.emit, Emit::Judge { timed: true, .. }));
+    let start = if timed { quote!(timed) } else { quote!(new) };
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
-    // With the runtime's `tracing` feature (which turns on this crate's), `judge` also takes
-    // the fn's name and how to show its errors.
-    let trace = if cfg!(feature = "tracing") {
-        let function = sig.ident.to_string();
-        quote!(, #function, #krate::__private::describe!())
-    } else {
-        TokenStream::new()
-    };
-    let mut verdict = quote!(#retry.judge(#outcome_ref #trace));
-    for (key, expr) in [&args.when, &args.when_ok, &args.hint]
-        .into_iter()
-        .flatten()
-    {
-        verdict.extend(quote!(.#key(#expr)));
-    }
-    if let Some((key, budget)) = &args.budget {
-        verdict.extend(quote!(.#key(&#budget)));
-    }
-    if let Some((key, hook)) = &args.on_retry {
-        verdict.extend(quote!(.#key(#hook)));
+    let function = sig.ident.to_string();
+    let mut verdict = quote!(#retry.judge(#outcome_ref, #function, #krate::__private::describe!()));
+    for given in args.iter() {
+        if let Emit::Judge { by_ref, .. } = given.key.emit {
+            let (key, value) = (&given.ident, given.value.to_tokens(&krate));
+            let value = if by_ref { quote!(&#value) } else { value };
+            verdict.extend(quote!(.#key(#value)));
+        }
     }
 
     let clones = clones(args, &sig);
@@ -138,7 +132,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #defaultness #sig {
-            let mut #retry = #krate::__private::Retry::new(#policy)#timed;
+            #(#inner_attrs)*
+            let mut #retry = #krate::__private::Retry::#start(#policy);
             loop {
                 // The outcome's scope ends before the sleep: an async fn does not keep it
                 // across the `.await`.
@@ -192,8 +187,8 @@ fn sleep(args: &Args, sig: &syn::Signature, krate: &TokenStream, delay: &Ident) 
     if sig.asyncness.is_none() {
         return quote!(#krate::__private::sleep(#delay););
     }
-    let sleeper = match &args.sleep {
-        Some((_, path)) => path.to_token_stream(),
+    let sleeper = match args.expr(&keys::SLEEP) {
+        Some(path) => path.to_token_stream(),
         None => quote!(#krate::__private::DefaultSleep),
     };
     quote!(#krate::__private::sleep_async(#delay, &#sleeper).await;)
@@ -201,47 +196,19 @@ fn sleep(args: &Args, sig: &syn::Signature, krate: &TokenStream, delay: &Ident) 
 
 /// Whether every schedule key is a literal (no duration given as an expression).
 fn constant_schedule(args: &Args) -> bool {
-    [&args.base, &args.max_delay, &args.deadline]
-        .into_iter()
-        .flatten()
-        .all(|(_, value)| matches!(value, DurationValue::Literal { .. }))
+    args.iter()
+        .all(|given| !matches!(given.value, Value::Duration(DurationValue::Expr(_))))
 }
 
 /// `Policy::new()` with a setter for each schedule key given.
 fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
     let mut policy = quote!(#krate::Policy::new());
-    let mut set = |key: &Ident, method: &str, value: TokenStream| {
-        let method = Ident::new(method, key.span());
-        policy.extend(quote!(.#method(#value)));
-    };
-    if let Some((key, max)) = &args.max {
-        set(
-            key,
-            "max_attempts",
-            Literal::u32_unsuffixed(*max).into_token_stream(),
-        );
-    }
-    if let Some((key, base)) = &args.base {
-        set(key, "base", base.to_token_stream());
-    }
-    if let Some((key, variant)) = &args.backoff {
-        set(key, "backoff", quote!(#krate::Backoff::#variant));
-    }
-    if let Some((key, factor)) = &args.factor {
-        set(
-            key,
-            "factor",
-            Literal::f64_unsuffixed(*factor).into_token_stream(),
-        );
-    }
-    if let Some((key, max_delay)) = &args.max_delay {
-        set(key, "max_delay", max_delay.to_token_stream());
-    }
-    if let Some((key, variant)) = &args.jitter {
-        set(key, "jitter", quote!(#krate::Jitter::#variant));
-    }
-    if let Some((key, deadline)) = &args.deadline {
-        set(key, "deadline", deadline.to_token_stream());
+    for given in args.iter() {
+        if let Emit::Policy { setter } = given.key.emit {
+            let setter = Ident::new(setter, given.ident.span());
+            let value = given.value.to_tokens(krate);
+            policy.extend(quote!(.#setter(#value)));
+        }
     }
     policy
 }
@@ -249,7 +216,7 @@ fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
 /// `let name = Clone::clone(&name);` for each `clone(...)` argument, at the top of each
 /// attempt. A `mut` argument is cloned through `&mut`, which keeps its `mut` in use.
 fn clones(args: &Args, sig: &syn::Signature) -> Vec<TokenStream> {
-    let Some((_, names)) = &args.clone else {
+    let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) else {
         return Vec::new();
     };
     names
@@ -307,6 +274,7 @@ mod tests {
                 max_delay = MAX_DELAY_MARK, jitter = "equal", deadline = DEADLINE_MARK,
                 when = WHEN_MARK, when_ok = WHEN_OK_MARK, on_retry = ON_RETRY_MARK,
                 hint = HINT_MARK, budget = BUDGET_MARK, clone(arg), crate = CRATE_MARK,
+                on_give_up = ON_GIVE_UP_MARK,
             },
             &quote!(
                 fn f(arg: String) -> Result<(), ()> {
@@ -328,8 +296,8 @@ mod tests {
             ". hint (HINT_MARK)",
             ". budget (& BUDGET_MARK)",
             "clone (& arg)",
-            "CRATE_MARK :: __private :: Retry",
-            ". timed ()",
+            ". on_give_up (ON_GIVE_UP_MARK)",
+            "CRATE_MARK :: __private :: Retry :: timed (",
         ] {
             assert!(sync.contains(mark), "`{mark}` missing from:\n{sync}");
         }

@@ -4,7 +4,9 @@
 mod ast;
 mod attr;
 mod duration;
+mod errors;
 mod expand;
+mod keys;
 mod valid;
 
 use proc_macro::TokenStream;

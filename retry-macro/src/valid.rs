@@ -1,13 +1,29 @@
-//! Checks of the attribute against the fn it is on. Each returns the first problem as an
-//! error spanned at the offending token.
+//! Checks of the attribute against the fn it is on, and of the keys against each other.
+//! Each problem goes to the error sink, spanned at the offending token.
 
 use syn::{FnArg, Pat, ReturnType, Type};
 
 use crate::ast::RetryFn;
-use crate::attr::Args;
+use crate::attr::{Args, Value};
+use crate::errors::Errors;
+use crate::keys;
 
-pub(crate) fn check(args: &Args, func: &RetryFn) -> syn::Result<()> {
-    check_policy(args)?;
+/// Checks the keys against each other.
+pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
+    check_policy(args, errors);
+}
+
+/// Checks the keys against the fn.
+pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
+    errors.check(check_signature(args, func));
+    if let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) {
+        for name in names {
+            errors.check(check_clone(name, func));
+        }
+    }
+}
+
+fn check_signature(args: &Args, func: &RetryFn) -> syn::Result<()> {
     let sig = &func.sig;
     if let Some(constness) = &sig.constness {
         return Err(syn::Error::new(
@@ -25,16 +41,11 @@ pub(crate) fn check(args: &Args, func: &RetryFn) -> syn::Result<()> {
             ),
         ));
     }
-    if let (Some((key, _)), None) = (&args.sleep, &sig.asyncness) {
+    if let (Some(sleep), None) = (args.get(&keys::SLEEP), &sig.asyncness) {
         return Err(syn::Error::new(
-            key.span(),
+            sleep.ident.span(),
             "`sleep` applies to `async fn`s; a sync `#[retry]` fn sleeps with `std::thread::sleep`",
         ));
-    }
-    if let Some((_, names)) = &args.clone {
-        for name in names {
-            check_clone(name, func)?;
-        }
     }
     Ok(())
 }
@@ -85,32 +96,19 @@ fn strip_parens(ty: &Type) -> &Type {
 }
 
 /// `policy` sets the whole schedule: no schedule key may be given beside it.
-fn check_policy(args: &Args) -> syn::Result<()> {
-    let Some((policy, _)) = &args.policy else {
-        return Ok(());
+fn check_policy(args: &Args, errors: &mut Errors) {
+    let Some(policy) = args.get(&keys::POLICY) else {
+        return;
     };
-    let schedule_keys = [
-        args.max.as_ref().map(|(key, _)| key),
-        args.base.as_ref().map(|(key, _)| key),
-        args.backoff.as_ref().map(|(key, _)| key),
-        args.factor.as_ref().map(|(key, _)| key),
-        args.max_delay.as_ref().map(|(key, _)| key),
-        args.jitter.as_ref().map(|(key, _)| key),
-        args.deadline.as_ref().map(|(key, _)| key),
-    ];
-    let mut errors: Option<syn::Error> = None;
-    for key in schedule_keys.into_iter().flatten() {
-        let error = syn::Error::new(
+    let policy = &policy.ident;
+    for given in args.iter().filter(|given| given.key.in_schedule()) {
+        let key = &given.ident;
+        errors.push(syn::Error::new(
             key.span(),
             format!(
                 "`{key}` cannot be combined with `{policy}`: the policy sets the whole schedule, \
                  so set `{key}` on the `Policy` instead"
             ),
-        );
-        match &mut errors {
-            Some(errors) => errors.combine(error),
-            None => errors = Some(error),
-        }
+        ));
     }
-    errors.map_or(Ok(()), Err)
 }

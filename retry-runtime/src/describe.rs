@@ -72,6 +72,7 @@ impl<'a, T> DescribeNothing<'a> for Describe<'a, T> {
 }
 
 /// The describer the expansion passes to `judge`: `&|error| -> Described`.
+#[cfg(feature = "tracing")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_describe {
@@ -83,6 +84,17 @@ macro_rules! __retry_describe {
             };
             (&&&$crate::__private::Describe(__error)).describe()
         }
+    };
+}
+
+/// The describer the expansion passes to `judge`: without the `tracing` feature there is
+/// no event to show the error in.
+#[cfg(not(feature = "tracing"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_describe {
+    () => {
+        &|_| $crate::__private::Described::Nothing
     };
 }
 
@@ -100,11 +112,21 @@ mod tests {
         describe(value).to_string()
     }
 
+    #[cfg(feature = "tracing")]
     #[test]
     fn prefers_display_then_debug_then_nothing() {
         let io = std::io::Error::other("disk on fire");
         assert_eq!(show(&io, crate::__retry_describe!()), "disk on fire");
         assert_eq!(show(&OnlyDebug, crate::__retry_describe!()), "OnlyDebug");
         assert_eq!(show(&Opaque, crate::__retry_describe!()), "-");
+    }
+
+    #[cfg(not(feature = "tracing"))]
+    #[test]
+    fn describes_nothing_without_tracing() {
+        let io = std::io::Error::other("disk on fire");
+        assert_eq!(show(&io, crate::__retry_describe!()), "-");
+        assert_eq!(Described::Debug(&OnlyDebug).to_string(), "OnlyDebug");
+        let _ = Opaque;
     }
 }

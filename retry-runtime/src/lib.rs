@@ -358,30 +358,47 @@
 
 #![deny(missing_docs)]
 
-mod attempt;
 mod backoff;
 mod budget;
+pub mod builder;
 mod describe;
+mod engine;
+mod events;
+mod expansion;
+mod hooks;
 mod jitter;
+mod judge;
 mod outcome;
 mod policy;
-mod retry;
+mod report;
 mod retry_after;
+mod schedule;
 mod sleep;
 pub mod testing;
 
+/// What `#[retry]` expands to. Not public API: names and signatures change without notice.
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
+pub mod __private {
+    pub use crate::__retry_describe as describe;
+    pub use crate::describe::{
+        Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described,
+    };
+    pub use crate::expansion::{Judge, Retry};
+    pub use crate::judge::Describer;
+    pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
+}
 
-pub use attempt::Attempt;
 pub use backoff::Backoff;
 pub use budget::RetryBudget;
+pub use builder::Retrying;
+pub use engine::StopReason;
+pub use hooks::{Attempt, GiveUp};
 pub use jitter::Jitter;
 pub use outcome::Outcome;
-pub use policy::{Delays, JitteredDelays, Policy};
-pub use retry::{Report, retry_call};
+pub use policy::Policy;
+pub use report::{Report, retry_call};
 pub use retry_after::{retry_after, retry_after_at};
+pub use schedule::{Delays, JitteredDelays};
 pub use sleep::AsyncSleep;
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.

@@ -1,9 +1,8 @@
-use std::iter::FusedIterator;
 use std::time::Duration;
 
 use crate::RetryBudget;
 use crate::backoff::Backoff;
-use crate::jitter::{Jitter, Random};
+use crate::jitter::Jitter;
 
 /// A retry schedule: how many attempts, how long to wait between them, and for how long in
 /// all.
@@ -209,172 +208,7 @@ impl Policy {
         self.budget = Some(budget);
         self
     }
-
-    /// The un-jittered schedule: one delay per retry, `max_attempts - 1` of them, each
-    /// capped by `max_delay`.
-    ///
-    /// [`Jitter::Decorrelated`] has no un-jittered form; for it this yields the backoff
-    /// shape.
-    ///
-    /// ```
-    /// use retry_runtime::Policy;
-    /// use std::time::Duration;
-    ///
-    /// let policy = Policy::new()
-    ///     .max_attempts(6)
-    ///     .base(Duration::from_secs(1))
-    ///     .max_delay(Duration::from_secs(5));
-    /// let secs: Vec<u64> = policy.delays().map(|d| d.as_secs()).collect();
-    /// assert_eq!(secs, [1, 2, 4, 5, 5]);
-    /// ```
-    pub fn delays(&self) -> Delays {
-        Delays {
-            policy: *self,
-            next: 0,
-            end: self.max_attempts - 1,
-        }
-    }
-
-    /// The delays a call would sleep, jitter included, drawn from a generator seeded with
-    /// `seed`: one per retry, `max_attempts - 1` of them. The same seed gives the same
-    /// delays, so simulations and tests are reproducible. (A deadline or a server hint can
-    /// still shorten a real call's schedule.)
-    ///
-    /// ```
-    /// use retry_runtime::{Jitter, Policy};
-    /// use std::time::Duration;
-    ///
-    /// let policy = Policy::new()
-    ///     .max_attempts(6)
-    ///     .base(Duration::from_millis(100))
-    ///     .jitter(Jitter::Full);
-    /// let first: Vec<Duration> = policy.jittered_delays(42).collect();
-    /// assert_eq!(first, policy.jittered_delays(42).collect::<Vec<_>>());
-    /// assert_ne!(first, policy.jittered_delays(43).collect::<Vec<_>>());
-    /// for (jittered, full) in first.iter().zip(policy.delays()) {
-    ///     assert!(*jittered <= full);
-    /// }
-    /// ```
-    pub fn jittered_delays(&self, seed: u64) -> JitteredDelays {
-        JitteredDelays {
-            policy: *self,
-            next: 0,
-            end: self.max_attempts - 1,
-            previous: self.base,
-            rng: fastrand::Rng::with_seed(seed),
-        }
-    }
-
-    /// The delay before retry `k` (zero-based) before jitter, capped by `max_delay`.
-    fn shape_delay(&self, k: u32) -> Duration {
-        self.cap(self.backoff.delay(self.base, self.factor, k))
-    }
-
-    /// `delay`, capped by `max_delay`.
-    pub(crate) fn cap(&self, delay: Duration) -> Duration {
-        match self.max_delay {
-            Some(max) => delay.min(max),
-            None => delay,
-        }
-    }
-
-    /// The jittered delay before retry `k`; `previous` is the state of decorrelated jitter.
-    pub(crate) fn delay(
-        &self,
-        k: u32,
-        previous: &mut Duration,
-        random: &mut impl Random,
-    ) -> Duration {
-        let shaped = match self.jitter {
-            Jitter::Decorrelated => Duration::ZERO,
-            _ => self.shape_delay(k),
-        };
-        self.jitter
-            .apply(shaped, self.base, self.max_delay, previous, random)
-    }
 }
-
-/// The un-jittered schedule of a [`Policy`], from [`Policy::delays`].
-///
-/// ```
-/// use retry_runtime::{Delays, Policy};
-///
-/// let delays: Delays = Policy::new().max_attempts(3).delays();
-/// assert_eq!(delays.len(), 2);
-/// ```
-#[derive(Debug, Clone)]
-pub struct Delays {
-    policy: Policy,
-    next: u32,
-    end: u32,
-}
-
-impl Iterator for Delays {
-    type Item = Duration;
-
-    fn next(&mut self) -> Option<Duration> {
-        if self.next >= self.end {
-            return None;
-        }
-        let delay = self.policy.shape_delay(self.next);
-        self.next += 1;
-        Some(delay)
-    }
-
-    fn nth(&mut self, n: usize) -> Option<Duration> {
-        let skip = u32::try_from(n).unwrap_or(u32::MAX);
-        self.next = self.next.saturating_add(skip).min(self.end);
-        self.next()
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = usize::try_from(self.end - self.next).unwrap_or(usize::MAX);
-        (left, Some(left))
-    }
-}
-
-impl ExactSizeIterator for Delays {}
-impl FusedIterator for Delays {}
-
-/// The jittered schedule of a [`Policy`] for one seed, from [`Policy::jittered_delays`].
-///
-/// ```
-/// use retry_runtime::{Jitter, JitteredDelays, Policy};
-///
-/// let delays: JitteredDelays = Policy::new().jitter(Jitter::Full).jittered_delays(7);
-/// assert_eq!(delays.len(), 2);
-/// ```
-#[derive(Debug, Clone)]
-pub struct JitteredDelays {
-    policy: Policy,
-    next: u32,
-    end: u32,
-    previous: Duration,
-    rng: fastrand::Rng,
-}
-
-impl Iterator for JitteredDelays {
-    type Item = Duration;
-
-    fn next(&mut self) -> Option<Duration> {
-        if self.next >= self.end {
-            return None;
-        }
-        let delay = self
-            .policy
-            .delay(self.next, &mut self.previous, &mut self.rng);
-        self.next += 1;
-        Some(delay)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = usize::try_from(self.end - self.next).unwrap_or(usize::MAX);
-        (left, Some(left))
-    }
-}
-
-impl ExactSizeIterator for JitteredDelays {}
-impl FusedIterator for JitteredDelays {}
 
 #[cfg(test)]
 mod tests {
@@ -404,25 +238,5 @@ mod tests {
         assert_eq!(p.delays().len(), 0);
         assert!((p.factor - 1.0).abs() < f64::EPSILON);
         assert!((Policy::new().factor(f64::NAN).factor - 1.0).abs() < f64::EPSILON);
-    }
-
-    #[test]
-    fn delays_are_capped_and_count_the_retries() {
-        let p = Policy::new()
-            .max_attempts(5)
-            .base(MS * 300)
-            .max_delay(MS * 1000);
-        let delays: Vec<_> = p.delays().collect();
-        assert_eq!(delays, [MS * 300, MS * 600, MS * 1000, MS * 1000]);
-        assert_eq!(p.delays().len(), 4);
-    }
-
-    #[test]
-    fn huge_attempt_counts_do_not_overflow() {
-        let p = Policy::new().max_attempts(u32::MAX).base(Duration::MAX);
-        assert_eq!(p.delays().len(), usize::try_from(u32::MAX - 1).unwrap());
-        let last = usize::try_from(u32::MAX - 2).unwrap();
-        assert_eq!(p.delays().nth(last), Some(Duration::MAX));
-        assert_eq!(p.delays().nth(last + 1), None);
     }
 }

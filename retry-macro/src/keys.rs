@@ -1,0 +1,259 @@
+//! Every key of `#[retry(...)]`, described once: its name, how its value is written, a use
+//! shown in its errors, and where it goes in the expansion. Parsing, the messages, the
+//! `policy` check and the expansion all read this table.
+
+/// One key of the attribute.
+pub(crate) struct Key {
+    pub name: &'static str,
+    pub form: Form,
+    /// A correct use of the key, shown in its errors.
+    pub example: &'static str,
+    pub emit: Emit,
+}
+
+/// How a key's value is written.
+pub(crate) enum Form {
+    /// An integer literal of at least 1.
+    Attempts,
+    /// A duration literal, or an expression of type `Duration`.
+    Duration,
+    /// A string naming a variant of the runtime's enum `ty`: `(name, variant)` pairs.
+    Name {
+        ty: &'static str,
+        names: &'static [(&'static str, &'static str)],
+    },
+    /// A number literal of at least 1.
+    Factor,
+    /// Any expression; `what` says what it must be.
+    Expr { what: &'static str },
+    /// A path to an async sleep fn.
+    SleepPath,
+    /// A path to a module (the runtime crate).
+    ModPath,
+    /// `clone(a, b)`: names of arguments in parentheses, no `=`.
+    Names,
+}
+
+/// Where a key goes in the expansion.
+pub(crate) enum Emit {
+    /// A setter of the `Policy`: part of the schedule, so it cannot be combined with
+    /// `policy`.
+    Policy { setter: &'static str },
+    /// A call on the verdict after each attempt: `.when(expr)`. `by_ref` passes `&expr`;
+    /// `timed` means the hook reads the elapsed time.
+    Judge { by_ref: bool, timed: bool },
+    /// Read by the expansion itself.
+    Expansion,
+}
+
+const BACKOFFS: &[(&str, &str)] = &[
+    ("exponential", "Exponential"),
+    ("fixed", "Fixed"),
+    ("linear", "Linear"),
+    ("fibonacci", "Fibonacci"),
+];
+
+const JITTERS: &[(&str, &str)] = &[
+    ("none", "None"),
+    ("full", "Full"),
+    ("equal", "Equal"),
+    ("decorrelated", "Decorrelated"),
+];
+
+const fn judge(timed: bool) -> Emit {
+    Emit::Judge {
+        by_ref: false,
+        timed,
+    }
+}
+
+pub(crate) const POLICY: Key = Key {
+    name: "policy",
+    form: Form::Expr {
+        what: "an expression of type `Policy` or `&Policy`",
+    },
+    example: "policy = &self.retry_policy",
+    emit: Emit::Expansion,
+};
+pub(crate) const CLONE: Key = Key {
+    name: "clone",
+    form: Form::Names,
+    example: "clone(request, body)",
+    emit: Emit::Expansion,
+};
+pub(crate) const SLEEP: Key = Key {
+    name: "sleep",
+    form: Form::SleepPath,
+    example: "sleep = my_runtime::sleep",
+    emit: Emit::Expansion,
+};
+pub(crate) const CRATE: Key = Key {
+    name: "crate",
+    form: Form::ModPath,
+    example: "crate = my_crate::retry_runtime",
+    emit: Emit::Expansion,
+};
+
+/// The keys, in the order the docs list them; the judge's calls are emitted in this order.
+pub(crate) const KEYS: &[Key] = &[
+    Key {
+        name: "max",
+        form: Form::Attempts,
+        example: "max = 5",
+        emit: Emit::Policy {
+            setter: "max_attempts",
+        },
+    },
+    Key {
+        name: "base",
+        form: Form::Duration,
+        example: "base = \"500ms\"",
+        emit: Emit::Policy { setter: "base" },
+    },
+    Key {
+        name: "backoff",
+        form: Form::Name {
+            ty: "Backoff",
+            names: BACKOFFS,
+        },
+        example: "backoff = \"fixed\"",
+        emit: Emit::Policy { setter: "backoff" },
+    },
+    Key {
+        name: "factor",
+        form: Form::Factor,
+        example: "factor = 2",
+        emit: Emit::Policy { setter: "factor" },
+    },
+    Key {
+        name: "max_delay",
+        form: Form::Duration,
+        example: "max_delay = \"30s\"",
+        emit: Emit::Policy {
+            setter: "max_delay",
+        },
+    },
+    Key {
+        name: "jitter",
+        form: Form::Name {
+            ty: "Jitter",
+            names: JITTERS,
+        },
+        example: "jitter = \"full\"",
+        emit: Emit::Policy { setter: "jitter" },
+    },
+    Key {
+        name: "deadline",
+        form: Form::Duration,
+        example: "deadline = \"10s\"",
+        emit: Emit::Policy { setter: "deadline" },
+    },
+    Key {
+        name: "when",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&E) -> bool`",
+        },
+        example: "when = |e| e.is_transient()",
+        emit: judge(false),
+    },
+    Key {
+        name: "when_ok",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&T) -> bool`",
+        },
+        example: "when_ok = |v| v.is_pending()",
+        emit: judge(false),
+    },
+    Key {
+        name: "on_retry",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&Attempt<'_, R>)`",
+        },
+        example: "on_retry = |attempt| log(attempt)",
+        emit: judge(true),
+    },
+    Key {
+        name: "hint",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&E) -> Option<Duration>`",
+        },
+        example: "hint = |e| e.retry_after()",
+        emit: judge(false),
+    },
+    Key {
+        name: "budget",
+        form: Form::Expr {
+            what: "an expression of type `&RetryBudget`, such as `&BUDGET`",
+        },
+        example: "budget = &BUDGET",
+        emit: Emit::Judge {
+            by_ref: true,
+            timed: false,
+        },
+    },
+    POLICY,
+    Key {
+        name: "on_give_up",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&GiveUp<'_, R>)`",
+        },
+        example: "on_give_up = |give_up| log(give_up)",
+        emit: judge(true),
+    },
+    CLONE,
+    SLEEP,
+    CRATE,
+];
+
+/// The key named `name`.
+pub(crate) fn find(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|key| key.name == name)
+}
+
+impl Key {
+    /// Whether the key belongs to the schedule, which `policy` sets as a whole.
+    pub(crate) fn in_schedule(&self) -> bool {
+        matches!(self.emit, Emit::Policy { .. })
+    }
+
+    /// The key as the list of keys shows it.
+    pub(crate) fn shown(&self) -> String {
+        match self.form {
+            Form::Names => format!("`{}(...)`", self.name),
+            _ => format!("`{}`", self.name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_uses_its_own_key_and_quotes_its_strings() {
+        for key in KEYS {
+            assert!(key.example.starts_with(key.name), "{}", key.example);
+            if let Form::Name { names, .. } = key.form {
+                let quoted = names
+                    .iter()
+                    .any(|(name, _)| key.example.ends_with(&format!("\"{name}\"")));
+                assert!(quoted, "{}", key.example);
+            }
+            if let Form::Duration = key.form {
+                assert!(key.example.ends_with('"'), "{}", key.example);
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, key) in KEYS.iter().enumerate() {
+            assert!(
+                KEYS[i + 1..].iter().all(|other| other.name != key.name),
+                "{}",
+                key.name
+            );
+            assert_eq!(find(key.name).map(|found| found.example), Some(key.example));
+        }
+    }
+}

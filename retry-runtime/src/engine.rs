@@ -1,0 +1,358 @@
+//! The engine of a retried call: every front door (the attribute's expansion, the closure
+//! builders) drives one [`Engine`] per call.
+//!
+//! The engine owns what does not depend on the outcome's type: the attempts made, the
+//! cursor in the schedule, the clock for `deadline` and `elapsed`, the budget accounting,
+//! the reason to stop, and the `tracing` events. The typed layer ([`crate::judge`]) applies
+//! the user's predicates to an outcome and hands the engine a [`Verdict`]; the engine
+//! answers with a [`Step`]: sleep this long and try again, or give up for this reason.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::describe::Described;
+use crate::jitter::ThreadRandom;
+use crate::schedule::Cursor;
+use crate::{Policy, RetryBudget, events, testing};
+
+/// The state of one retried call.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    /// Attempts judged so far.
+    attempts: u32,
+    cursor: Cursor,
+    /// When the first attempt started; taken only when something reads it.
+    clock: Option<Clock>,
+}
+
+/// What the predicates made of one outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A success to return.
+    Success,
+    /// A failure (or a success `when_ok` wants again) to retry if the policy allows, with
+    /// the server's hint for the next delay.
+    Retryable(Option<Duration>),
+    /// A failure that `when` declined.
+    Declined,
+    /// Neither a success nor a failure: returned as it is.
+    Final,
+}
+
+/// What the engine makes of a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Return the outcome: a success, or an outcome that is neither.
+    Return,
+    /// Sleep `delay`, then run the next attempt.
+    Retry {
+        /// The sleep before the next attempt.
+        delay: Duration,
+        /// The time since the first attempt started.
+        elapsed: Duration,
+    },
+    /// Return the outcome although it was not a success.
+    GiveUp {
+        /// Why.
+        reason: StopReason,
+        /// The time since the first attempt started.
+        elapsed: Duration,
+    },
+}
+
+/// Why a call returned an outcome that it could not improve on: see
+/// [`GiveUp`](crate::GiveUp).
+///
+/// ```
+/// use retry_runtime::StopReason;
+///
+/// assert_eq!(StopReason::Deadline.to_string(), "deadline");
+/// assert_eq!(StopReason::NotRetryable.as_str(), "not_retryable");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// `max` attempts were made.
+    Attempts,
+    /// The next sleep would have ended past the `deadline`.
+    Deadline,
+    /// The [`RetryBudget`] had no room for another retry.
+    Budget,
+    /// `when` declined to retry the failure.
+    NotRetryable,
+}
+
+impl StopReason {
+    /// The reason as the `tracing` events show it: `"attempts"`, `"deadline"`, `"budget"`
+    /// or `"not_retryable"`.
+    ///
+    /// ```
+    /// use retry_runtime::StopReason;
+    ///
+    /// assert_eq!(StopReason::Attempts.as_str(), "attempts");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Attempts => "attempts",
+            StopReason::Deadline => "deadline",
+            StopReason::Budget => "budget",
+            StopReason::NotRetryable => "not_retryable",
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who is retrying and what failed, for the `tracing` events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Event<'a> {
+    /// The retried fn's name, or the front door's.
+    pub(crate) function: &'static str,
+    /// The failure, as the events show it.
+    pub(crate) error: Described<'a>,
+}
+
+impl Engine {
+    /// Starts a call under `policy`. `timed`: something (a hook) reads the elapsed time even
+    /// without a deadline.
+    #[inline]
+    pub(crate) fn new(policy: &Policy, timed: bool) -> Self {
+        let clock =
+            (timed || policy.deadline.is_some() || events::read_the_clock()).then(Clock::start);
+        Engine {
+            attempts: 0,
+            cursor: Cursor::new(policy),
+            clock,
+        }
+    }
+
+    /// Attempts judged so far.
+    #[inline]
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The time since the first attempt started (recorded sleeps included); zero when
+    /// nothing asked for the clock.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed)
+    }
+
+    /// Settles a success that is returned: the budget gets its tokens back.
+    #[inline]
+    pub(crate) fn succeeded(&mut self, budget: Option<&RetryBudget>) {
+        self.attempts = self.attempts.saturating_add(1);
+        if let Some(budget) = budget {
+            budget.record_success();
+        }
+    }
+
+    /// Takes the verdict on the attempt that just ended and says what happens next.
+    pub(crate) fn step(
+        &mut self,
+        policy: &Policy,
+        budget: Option<&RetryBudget>,
+        verdict: Verdict,
+        event: Event<'_>,
+    ) -> Step {
+        let hint = match verdict {
+            Verdict::Success => {
+                self.succeeded(budget);
+                return Step::Return;
+            }
+            Verdict::Final => {
+                self.attempts = self.attempts.saturating_add(1);
+                return Step::Return;
+            }
+            Verdict::Declined => {
+                self.attempts = self.attempts.saturating_add(1);
+                return self.give_up(StopReason::NotRetryable, event);
+            }
+            Verdict::Retryable(hint) => hint,
+        };
+        self.attempts = self.attempts.saturating_add(1);
+        // Every retryable outcome takes a token, the last attempt's included (as in gRPC).
+        let budget_allows = budget.is_none_or(RetryBudget::record_failure);
+        if self.attempts >= policy.max_attempts {
+            return self.give_up(StopReason::Attempts, event);
+        }
+        if !budget_allows {
+            return self.give_up(StopReason::Budget, event);
+        }
+        let delay = match hint {
+            Some(hint) => self.cursor.hinted(policy, hint),
+            None => self.cursor.jittered(policy, &mut ThreadRandom),
+        };
+        let elapsed = self.elapsed();
+        if policy
+            .deadline
+            .is_some_and(|deadline| elapsed.saturating_add(delay) > deadline)
+        {
+            return self.give_up(StopReason::Deadline, event);
+        }
+        events::retrying(event, self.attempts, delay, elapsed);
+        Step::Retry { delay, elapsed }
+    }
+
+    fn give_up(&self, reason: StopReason, event: Event<'_>) -> Step {
+        let elapsed = self.elapsed();
+        events::giving_up(event, self.attempts, reason, elapsed);
+        Step::GiveUp { reason, elapsed }
+    }
+}
+
+/// When a call started, on the real clock and on the clock of recorded sleeps.
+#[derive(Debug)]
+struct Clock {
+    start: Instant,
+    /// Recorded sleeps (see `testing`) at the start, which count as elapsed time.
+    skipped: Duration,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            start: Instant::now(),
+            skipped: testing::skipped(),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        let skipped = testing::skipped().saturating_sub(self.skipped);
+        self.start.elapsed().saturating_add(skipped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+    const EVENT: Event<'static> = Event {
+        function: "test",
+        error: Described::Nothing,
+    };
+
+    fn delay(step: Step) -> Duration {
+        match step {
+            Step::Retry { delay, .. } => delay,
+            other => panic!("expected a retry, got {other:?}"),
+        }
+    }
+
+    fn reason(step: Step) -> StopReason {
+        match step {
+            Step::GiveUp { reason, .. } => reason,
+            other => panic!("expected a give-up, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn retries_on_schedule_until_the_attempts_run_out() {
+        let policy = Policy::new().max_attempts(4).base(MS * 10);
+        let mut engine = Engine::new(&policy, false);
+        let retry = Verdict::Retryable(None);
+        let delays: Vec<_> = (0..3)
+            .map(|_| delay(engine.step(&policy, None, retry, EVENT)))
+            .collect();
+        assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
+        assert_eq!(
+            reason(engine.step(&policy, None, retry, EVENT)),
+            StopReason::Attempts
+        );
+        assert_eq!(engine.attempts(), 4);
+    }
+
+    #[test]
+    fn successes_and_final_outcomes_are_returned() {
+        let policy = Policy::new();
+        let mut engine = Engine::new(&policy, false);
+        assert_eq!(
+            engine.step(&policy, None, Verdict::Success, EVENT),
+            Step::Return
+        );
+        assert_eq!(
+            engine.step(&policy, None, Verdict::Final, EVENT),
+            Step::Return
+        );
+        assert_eq!(engine.attempts(), 2);
+    }
+
+    #[test]
+    fn a_declined_failure_gives_up_without_touching_the_budget() {
+        let policy = Policy::new();
+        let budget = RetryBudget::new(10, 1.0);
+        let mut engine = Engine::new(&policy, false);
+        let step = engine.step(&policy, Some(&budget), Verdict::Declined, EVENT);
+        assert_eq!(reason(step), StopReason::NotRetryable);
+        assert!((budget.tokens() - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_budget_takes_a_token_per_retryable_outcome_and_refuses_when_low() {
+        let policy = Policy::new().max_attempts(10).base(MS);
+        let budget = RetryBudget::new(4, 1.0);
+        let mut engine = Engine::new(&policy, false);
+        let retry = Verdict::Retryable(None);
+        delay(engine.step(&policy, Some(&budget), retry, EVENT)); // 3 left
+        let step = engine.step(&policy, Some(&budget), retry, EVENT); // 2 left
+        assert_eq!(reason(step), StopReason::Budget);
+        engine.succeeded(Some(&budget));
+        assert!((budget.tokens() - 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_last_attempt_takes_a_token_and_reports_attempts() {
+        let policy = Policy::new().max_attempts(1);
+        let budget = RetryBudget::new(2, 1.0);
+        let mut engine = Engine::new(&policy, false);
+        let step = engine.step(&policy, Some(&budget), Verdict::Retryable(None), EVENT);
+        assert_eq!(reason(step), StopReason::Attempts);
+        assert!((budget.tokens() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn hints_replace_the_delay_capped_and_the_deadline_stops() {
+        let policy = Policy::new()
+            .max_attempts(10)
+            .base(MS)
+            .max_delay(MS * 50)
+            .deadline(MS * 120);
+        let ((), _) = testing::record(|| {
+            let mut engine = Engine::new(&policy, false);
+            let hinted = Verdict::Retryable(Some(MS * 70));
+            assert_eq!(delay(engine.step(&policy, None, hinted, EVENT)), MS * 50);
+            crate::sleep::sleep(MS * 50);
+            // The hint took retry 0's place: the schedule goes on with retry 1.
+            let next = engine.step(&policy, None, Verdict::Retryable(None), EVENT);
+            assert_eq!(delay(next), MS * 2);
+        });
+        let mut engine = Engine::new(&policy, false);
+        let far = Verdict::Retryable(Some(Duration::from_secs(1)));
+        let capped = engine.step(&policy, None, far, EVENT);
+        assert_eq!(delay(capped), MS * 50); // 50 ms fits in 120 ms
+        let (step, _) = testing::record(|| {
+            let mut engine = Engine::new(&policy, false);
+            for _ in 0..2 {
+                // 50 ms, then 100 ms in all, recorded as slept.
+                crate::sleep::sleep(delay(engine.step(&policy, None, far, EVENT)));
+            }
+            engine.step(&policy, None, far, EVENT) // 150 ms would pass 120 ms
+        });
+        assert_eq!(reason(step), StopReason::Deadline);
+    }
+
+    #[test]
+    fn elapsed_is_read_only_when_asked_for() {
+        let policy = Policy::new();
+        if !events::read_the_clock() {
+            assert!(Engine::new(&policy, false).clock.is_none());
+        }
+        assert!(Engine::new(&policy, true).clock.is_some());
+        assert!(Engine::new(&policy.deadline(MS), false).clock.is_some());
+    }
+}

@@ -1,0 +1,82 @@
+//! The `tracing` events of a retried call, target `retry_runtime`. Without the `tracing`
+//! feature the same functions exist and do nothing, so no caller changes with the feature.
+
+#[cfg(feature = "tracing")]
+mod enabled {
+    use std::time::Duration;
+
+    use crate::StopReason;
+    use crate::engine::Event;
+
+    /// Whether a call should read the clock for the events' `elapsed`: only when a
+    /// subscriber listens at `WARN` or finer.
+    #[inline]
+    pub(crate) fn read_the_clock() -> bool {
+        tracing::level_enabled!(tracing::Level::WARN)
+    }
+
+    /// One event per retry, before its sleep.
+    pub(crate) fn retrying(event: Event<'_>, attempt: u32, delay: Duration, elapsed: Duration) {
+        tracing::warn!(
+            target: "retry_runtime",
+            function = event.function,
+            attempt,
+            delay = ?delay,
+            elapsed = ?elapsed,
+            error = %event.error,
+            "retrying",
+        );
+    }
+
+    /// One event per call that gives up: `ERROR`, or `DEBUG` when `when` declined the
+    /// failure (the caller gets an answer that retrying could not change).
+    pub(crate) fn giving_up(
+        event: Event<'_>,
+        attempts: u32,
+        reason: StopReason,
+        elapsed: Duration,
+    ) {
+        macro_rules! give_up {
+            ($level:ident) => {
+                tracing::$level!(
+                    target: "retry_runtime",
+                    function = event.function,
+                    attempts,
+                    reason = reason.as_str(),
+                    elapsed = ?elapsed,
+                    error = %event.error,
+                    "giving up",
+                )
+            };
+        }
+        match reason {
+            StopReason::NotRetryable => give_up!(debug),
+            _ => give_up!(error),
+        }
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+mod enabled {
+    use std::time::Duration;
+
+    use crate::StopReason;
+    use crate::engine::Event;
+
+    #[inline]
+    pub(crate) fn read_the_clock() -> bool {
+        false
+    }
+
+    #[inline]
+    pub(crate) fn retrying(event: Event<'_>, _: u32, _: Duration, _: Duration) {
+        let _ = (event.function, event.error);
+    }
+
+    #[inline]
+    pub(crate) fn giving_up(event: Event<'_>, _: u32, _: StopReason, _: Duration) {
+        let _ = (event.function, event.error);
+    }
+}
+
+pub(crate) use enabled::{giving_up, read_the_clock, retrying};

@@ -1,0 +1,158 @@
+//! The glue `#[retry]` expands to: a [`Retry`] per call, and a [`Judge`] per outcome that
+//! takes the attribute's keys as method calls. Reached as `__private`; not public API.
+//!
+//! A retried fn becomes a loop around its body:
+//!
+//! ```text
+//! let mut __retry_state = Retry::new(policy);    // `Retry::timed` when a hook reads the clock
+//! loop {
+//!     let __retry_delay = {
+//!         let __retry_outcome = /* the body, in its own scope */;
+//!         match __retry_state.judge(&__retry_outcome, "f", describe!()).when(..).next() {
+//!             Some(__retry_delay) => __retry_delay,
+//!             None => return __retry_outcome,
+//!         }
+//!     };
+//!     sleep(__retry_delay);                      // or `sleep_async(.., &S).await`
+//! }
+//! ```
+//!
+//! The keys' closures are applied after each attempt, where the outcome's type is known, so
+//! they need no annotations and may borrow what the body borrows mutably.
+
+use std::borrow::Borrow;
+use std::time::Duration;
+
+use crate::engine::Engine;
+use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
+use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
+
+/// One retried call: its policy (a `Policy`, a `&Policy`, or for schedules known at compile
+/// time a `&'static Policy`, which keeps async fns small) and its [`Engine`].
+#[derive(Debug)]
+pub struct Retry<P> {
+    policy: P,
+    engine: Engine,
+}
+
+impl<P: Borrow<Policy>> Retry<P> {
+    /// Starts a call.
+    #[inline]
+    pub fn new(policy: P) -> Self {
+        let engine = Engine::new(policy.borrow(), false);
+        Retry { policy, engine }
+    }
+
+    /// Starts a call whose hooks read the elapsed time.
+    #[inline]
+    pub fn timed(policy: P) -> Self {
+        let engine = Engine::new(policy.borrow(), true);
+        Retry { policy, engine }
+    }
+
+    /// Judges the outcome of the attempt that just ended, in fn `function`; `describe`
+    /// shows a failure in the `tracing` events.
+    #[inline]
+    pub fn judge<'a, R: Outcome>(
+        &'a mut self,
+        outcome: &'a R,
+        function: &'static str,
+        describe: Describer<'_, R::Failure>,
+    ) -> Judge<'a, R> {
+        let policy = self.policy.borrow();
+        Judge {
+            judgement: Judgement::new(outcome, describe),
+            engine: &mut self.engine,
+            policy,
+            budget: policy.budget,
+            function,
+            on_retry: NoHook,
+            on_give_up: NoHook,
+        }
+    }
+}
+
+/// The verdict on one outcome, refined by the attribute's keys, then read with `next`.
+#[must_use]
+pub struct Judge<'a, R, A = NoHook, G = NoHook> {
+    judgement: Judgement<'a, R>,
+    engine: &'a mut Engine,
+    policy: &'a Policy,
+    budget: Option<&'a RetryBudget>,
+    function: &'static str,
+    on_retry: A,
+    on_give_up: G,
+}
+
+impl<R: Outcome, A, G> Judge<'_, R, A, G> {
+    /// `when`: a failure is retried only when `retry_if` returns `true`.
+    #[inline]
+    pub fn when(mut self, retry_if: impl Fn(&R::Failure) -> bool) -> Self {
+        self.judgement = self.judgement.when(&retry_if);
+        self
+    }
+
+    /// `when_ok`: a success is retried when `retry_if` returns `true`.
+    #[inline]
+    pub fn when_ok(mut self, retry_if: impl Fn(&R::Success) -> bool) -> Self {
+        self.judgement = self.judgement.when_ok(&retry_if);
+        self
+    }
+
+    /// `hint`: the server's delay for this failure, which replaces the schedule's.
+    #[inline]
+    pub fn hint(mut self, hint: impl Fn(&R::Failure) -> Option<Duration>) -> Self {
+        self.judgement = self.judgement.hint(&hint);
+        self
+    }
+}
+
+// No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
+impl<'a, R, A, G> Judge<'a, R, A, G> {
+    /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
+    #[inline]
+    pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
+        self.budget = Some(budget.borrow());
+        self
+    }
+
+    /// `on_retry`: called before each sleep.
+    #[inline]
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G> {
+        Judge {
+            judgement: self.judgement,
+            engine: self.engine,
+            policy: self.policy,
+            budget: self.budget,
+            function: self.function,
+            on_retry: hook,
+            on_give_up: self.on_give_up,
+        }
+    }
+
+    /// `on_give_up`: called once when the call gives up.
+    #[inline]
+    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F> {
+        Judge {
+            judgement: self.judgement,
+            engine: self.engine,
+            policy: self.policy,
+            budget: self.budget,
+            function: self.function,
+            on_retry: self.on_retry,
+            on_give_up: hook,
+        }
+    }
+
+    /// The delay to sleep before the next attempt, or `None` to return the outcome.
+    #[inline]
+    pub fn next(self) -> Option<Duration>
+    where
+        A: OnRetry<R>,
+        G: OnGiveUp<R>,
+    {
+        let hooks = (&self.on_retry, &self.on_give_up);
+        self.judgement
+            .finish(self.engine, self.policy, self.budget, self.function, hooks)
+    }
+}

@@ -1,0 +1,140 @@
+//! What the hooks are told: [`Attempt`] before each sleep (`on_retry`), [`GiveUp`] when a
+//! call gives up (`on_give_up`).
+
+use std::time::Duration;
+
+use crate::{Outcome, StopReason};
+
+/// What `on_retry` is told before each sleep: the attempt that just failed, the delay about
+/// to be slept, and the time spent so far.
+///
+/// `R` is the retried function's return type.
+///
+/// ```
+/// use retry_runtime::{retry, Attempt};
+///
+/// fn log(attempt: &Attempt<'_, Result<u32, String>>) {
+///     eprintln!(
+///         "attempt {} failed ({:?}); retrying in {:?} ({:?} so far)",
+///         attempt.number, attempt.error(), attempt.delay, attempt.elapsed,
+///     );
+/// }
+///
+/// #[retry(max = 3, base = "0s", on_retry = log)]
+/// fn parse(input: &str) -> Result<u32, String> {
+///     input.parse().map_err(|e| format!("{e}"))
+/// }
+///
+/// assert!(parse("x").is_err());
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Attempt<'a, R> {
+    /// The 1-based number of the attempt that just failed.
+    pub number: u32,
+    /// The sleep about to happen before the next attempt.
+    pub delay: Duration,
+    /// The time since the first attempt started (recorded sleeps count, see
+    /// [`testing`](crate::testing)).
+    pub elapsed: Duration,
+    /// What the attempt returned.
+    pub outcome: &'a R,
+}
+
+impl<R: Outcome> Attempt<'_, R> {
+    /// The failure of this attempt, or `None` when a success is retried by `when_ok`.
+    ///
+    /// ```
+    /// use retry_runtime::retry;
+    ///
+    /// #[retry(max = 2, base = "0s", on_retry = |a| assert_eq!(a.error(), Some(&"down")))]
+    /// fn call() -> Result<(), &'static str> {
+    ///     Err("down")
+    /// }
+    ///
+    /// assert_eq!(call(), Err("down"));
+    /// ```
+    pub fn error(&self) -> Option<&R::Failure> {
+        self.outcome.failure()
+    }
+}
+
+// A derive would require `R: Clone`; the fields are all `Copy`.
+impl<R> Clone for Attempt<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Attempt<'_, R> {}
+
+/// What `on_give_up` is told once, when a call returns an outcome it could not improve on:
+/// the attempts made, the time spent, why it stopped, and the outcome.
+///
+/// `R` is the retried function's return type. A plain success never gives up.
+///
+/// ```
+/// use retry_runtime::{retry, GiveUp, StopReason};
+///
+/// fn report(give_up: &GiveUp<'_, Result<u32, String>>) {
+///     eprintln!(
+///         "gave up after {} attempts ({}): {:?}",
+///         give_up.attempts, give_up.reason, give_up.error(),
+///     );
+/// }
+///
+/// #[retry(max = 3, base = "0s", on_give_up = report)]
+/// fn parse(input: &str) -> Result<u32, String> {
+///     input.parse().map_err(|e| format!("{e}"))
+/// }
+///
+/// assert!(parse("x").is_err());
+///
+/// #[retry(max = 3, base = "0s", on_give_up = |g| assert_eq!(g.reason, StopReason::NotRetryable),
+///         when = |e| e != "fatal")]
+/// fn fatal() -> Result<(), &'static str> {
+///     Err("fatal")
+/// }
+///
+/// assert_eq!(fatal(), Err("fatal"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct GiveUp<'a, R> {
+    /// The attempts made, the last one included.
+    pub attempts: u32,
+    /// The time since the first attempt started (recorded sleeps count, see
+    /// [`testing`](crate::testing)).
+    pub elapsed: Duration,
+    /// Why the call stopped.
+    pub reason: StopReason,
+    /// What the last attempt returned, which the call returns.
+    pub outcome: &'a R,
+}
+
+impl<R: Outcome> GiveUp<'_, R> {
+    /// The failure returned, or `None` when a success that `when_ok` still wanted to retry
+    /// is returned.
+    ///
+    /// ```
+    /// use retry_runtime::retry;
+    ///
+    /// #[retry(max = 2, base = "0s", on_give_up = |g| assert_eq!(g.error(), Some(&"down")))]
+    /// fn call() -> Result<(), &'static str> {
+    ///     Err("down")
+    /// }
+    ///
+    /// assert_eq!(call(), Err("down"));
+    /// ```
+    pub fn error(&self) -> Option<&R::Failure> {
+        self.outcome.failure()
+    }
+}
+
+impl<R> Clone for GiveUp<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for GiveUp<'_, R> {}

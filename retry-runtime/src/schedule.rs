@@ -1,0 +1,260 @@
+//! The schedule: the delay before each retry. One [`Cursor`] steps it, for a call's engine
+//! and for the [`Delays`] and [`JitteredDelays`] iterators alike, so that they agree.
+
+use std::iter::FusedIterator;
+use std::time::Duration;
+
+use crate::jitter::{Jitter, Random};
+use crate::policy::Policy;
+
+/// Where a call is in its schedule: the next retry's number and the state of decorrelated
+/// jitter.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cursor {
+    /// The zero-based number of the next retry, `k` in the schedule's formulas.
+    retry: u32,
+    /// The delay decorrelated jitter drew last; `base` before the first draw.
+    previous: Duration,
+}
+
+impl Cursor {
+    pub(crate) const fn new(policy: &Policy) -> Self {
+        Cursor {
+            retry: 0,
+            previous: policy.base,
+        }
+    }
+
+    /// The next retry's delay before jitter, capped by `max_delay`; steps to the one after.
+    fn shaped(&mut self, policy: &Policy) -> Duration {
+        let delay = policy.shaped(self.retry);
+        self.step();
+        delay
+    }
+
+    /// The next retry's delay, jitter included; steps to the one after.
+    pub(crate) fn jittered(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
+        let shaped = match policy.jitter {
+            Jitter::Decorrelated => Duration::ZERO,
+            _ => policy.shaped(self.retry),
+        };
+        let delay = policy.jitter.apply(
+            shaped,
+            policy.base,
+            policy.max_delay,
+            &mut self.previous,
+            random,
+        );
+        self.step();
+        delay
+    }
+
+    /// A server's hint takes the next retry's place: it is capped by `max_delay`, and it
+    /// leaves decorrelated jitter's state as it was.
+    pub(crate) fn hinted(&mut self, policy: &Policy, hint: Duration) -> Duration {
+        self.step();
+        policy.cap(hint)
+    }
+
+    fn step(&mut self) {
+        self.retry = self.retry.saturating_add(1);
+    }
+}
+
+fn left(next: u32, end: u32) -> (usize, Option<usize>) {
+    let left = usize::try_from(end.saturating_sub(next)).unwrap_or(usize::MAX);
+    (left, Some(left))
+}
+
+impl Policy {
+    /// The un-jittered schedule: one delay per retry, `max_attempts - 1` of them, each
+    /// capped by `max_delay`.
+    ///
+    /// [`Jitter::Decorrelated`] has no un-jittered form; for it this yields the backoff
+    /// shape.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new()
+    ///     .max_attempts(6)
+    ///     .base(Duration::from_secs(1))
+    ///     .max_delay(Duration::from_secs(5));
+    /// let secs: Vec<u64> = policy.delays().map(|d| d.as_secs()).collect();
+    /// assert_eq!(secs, [1, 2, 4, 5, 5]);
+    /// ```
+    pub fn delays(&self) -> Delays {
+        Delays {
+            policy: *self,
+            cursor: Cursor::new(self),
+            end: self.max_attempts - 1,
+        }
+    }
+
+    /// The delays a call would sleep, jitter included, drawn from a generator seeded with
+    /// `seed`: one per retry, `max_attempts - 1` of them. The same seed gives the same
+    /// delays, so simulations and tests are reproducible. (A deadline or a server hint can
+    /// still shorten a real call's schedule.)
+    ///
+    /// ```
+    /// use retry_runtime::{Jitter, Policy};
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new()
+    ///     .max_attempts(6)
+    ///     .base(Duration::from_millis(100))
+    ///     .jitter(Jitter::Full);
+    /// let first: Vec<Duration> = policy.jittered_delays(42).collect();
+    /// assert_eq!(first, policy.jittered_delays(42).collect::<Vec<_>>());
+    /// assert_ne!(first, policy.jittered_delays(43).collect::<Vec<_>>());
+    /// for (jittered, full) in first.iter().zip(policy.delays()) {
+    ///     assert!(*jittered <= full);
+    /// }
+    /// ```
+    pub fn jittered_delays(&self, seed: u64) -> JitteredDelays {
+        JitteredDelays {
+            policy: *self,
+            cursor: Cursor::new(self),
+            end: self.max_attempts - 1,
+            rng: fastrand::Rng::with_seed(seed),
+        }
+    }
+
+    /// The delay before retry `k` (zero-based) before jitter, capped by `max_delay`.
+    fn shaped(&self, k: u32) -> Duration {
+        self.cap(self.backoff.delay(self.base, self.factor, k))
+    }
+
+    /// `delay`, capped by `max_delay`.
+    pub(crate) fn cap(&self, delay: Duration) -> Duration {
+        match self.max_delay {
+            Some(max) => delay.min(max),
+            None => delay,
+        }
+    }
+}
+/// The un-jittered schedule of a [`Policy`], from [`Policy::delays`].
+///
+/// ```
+/// use retry_runtime::{Delays, Policy};
+///
+/// let delays: Delays = Policy::new().max_attempts(3).delays();
+/// assert_eq!(delays.len(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Delays {
+    policy: Policy,
+    cursor: Cursor,
+    end: u32,
+}
+
+impl Iterator for Delays {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        (self.cursor.retry < self.end).then(|| self.cursor.shaped(&self.policy))
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Duration> {
+        let skip = u32::try_from(n).unwrap_or(u32::MAX);
+        self.cursor.retry = self.cursor.retry.saturating_add(skip).min(self.end);
+        self.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        left(self.cursor.retry, self.end)
+    }
+}
+
+impl ExactSizeIterator for Delays {}
+impl FusedIterator for Delays {}
+
+/// The jittered schedule of a [`Policy`] for one seed, from [`Policy::jittered_delays`].
+///
+/// ```
+/// use retry_runtime::{Jitter, JitteredDelays, Policy};
+///
+/// let delays: JitteredDelays = Policy::new().jitter(Jitter::Full).jittered_delays(7);
+/// assert_eq!(delays.len(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct JitteredDelays {
+    policy: Policy,
+    cursor: Cursor,
+    end: u32,
+    rng: fastrand::Rng,
+}
+
+impl Iterator for JitteredDelays {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        (self.cursor.retry < self.end).then(|| self.cursor.jittered(&self.policy, &mut self.rng))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        left(self.cursor.retry, self.end)
+    }
+}
+
+impl ExactSizeIterator for JitteredDelays {}
+impl FusedIterator for JitteredDelays {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Jitter, Policy};
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn delays_are_capped_and_count_the_retries() {
+        let p = Policy::new()
+            .max_attempts(5)
+            .base(MS * 300)
+            .max_delay(MS * 1000);
+        let delays: Vec<_> = p.delays().collect();
+        assert_eq!(delays, [MS * 300, MS * 600, MS * 1000, MS * 1000]);
+        assert_eq!(p.delays().len(), 4);
+    }
+
+    #[test]
+    fn huge_attempt_counts_do_not_overflow() {
+        let p = Policy::new().max_attempts(u32::MAX).base(Duration::MAX);
+        assert_eq!(p.delays().len(), usize::try_from(u32::MAX - 1).unwrap());
+        let last = usize::try_from(u32::MAX - 2).unwrap();
+        assert_eq!(p.delays().nth(last), Some(Duration::MAX));
+        assert_eq!(p.delays().nth(last + 1), None);
+    }
+
+    #[test]
+    fn the_cursor_steps_as_the_iterators_do() {
+        for jitter in [
+            Jitter::None,
+            Jitter::Full,
+            Jitter::Equal,
+            Jitter::Decorrelated,
+        ] {
+            let policy = Policy::new()
+                .max_attempts(8)
+                .base(MS * 10)
+                .max_delay(MS * 500)
+                .jitter(jitter);
+            let mut cursor = Cursor::new(&policy);
+            let mut rng = fastrand::Rng::with_seed(9);
+            let by_cursor: Vec<_> = (0..7).map(|_| cursor.jittered(&policy, &mut rng)).collect();
+            let by_iterator: Vec<_> = policy.jittered_delays(9).collect();
+            assert_eq!(by_cursor, by_iterator, "{jitter:?}");
+        }
+    }
+
+    #[test]
+    fn a_hint_steps_the_shape_but_not_decorrelated_state() {
+        let policy = Policy::new().base(MS * 10).max_delay(MS * 40);
+        let mut cursor = Cursor::new(&policy);
+        assert_eq!(cursor.hinted(&policy, MS * 100), MS * 40);
+        assert_eq!(cursor.previous, MS * 10);
+        assert_eq!(cursor.shaped(&policy), MS * 20);
+    }
+}
