@@ -127,7 +127,7 @@ pub const POLICY: Policy = Policy::new()
 ///
 /// The last failure.
 pub fn policy(op: &Flaky) -> Result<u32, u32> {
-    POLICY.retry(|| op.call())
+    POLICY.retry(|| op.call()).call()
 }
 
 fn backon_schedule() -> ConstantBuilder {

@@ -120,7 +120,7 @@ fn policy_retry_does_not_allocate() {
     assert_eq!(
         allocations(|| {
             start();
-            assert_eq!(policy.retry(|| op(3)), Ok(3));
+            assert_eq!(policy.retry(|| op(3)).call(), Ok(3));
         }),
         0
     );

@@ -74,7 +74,7 @@ fn policy_budget_is_shared_with_the_attribute() {
     let _ = policy.retry(|| {
         calls.fetch_add(1, Ordering::SeqCst);
         Err::<(), _>(())
-    });
+    }).call();
     // 4 → 3 (retry) → 2 (no: at the threshold).
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(!SHARED.can_retry());

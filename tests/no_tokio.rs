@@ -47,10 +47,12 @@ fn sync_fns_need_no_async_runtime() {
 }
 
 #[test]
-fn policy_retry_async_with_a_custom_sleep() {
+fn policy_retry_async_with_a_custom_sleep_runs_without_tokio() {
     let policy = Policy::new().max_attempts(3).base(Duration::from_millis(7));
     let (out, delays) = block_on(testing::record_async(
-        policy.retry_async_with(counting_sleep, || async { Err::<(), _>("x") }),
+        policy
+            .retry_async(|| async { Err::<(), _>("x") })
+            .sleep(counting_sleep),
     ));
     assert_eq!(out, Err("x"));
     assert_eq!(delays, [7, 14].map(Duration::from_millis));

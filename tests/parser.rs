@@ -12,8 +12,12 @@ mod ast;
 mod attr;
 #[path = "../retry-macro/src/duration.rs"]
 mod duration;
+#[path = "../retry-macro/src/errors.rs"]
+mod errors;
 #[path = "../retry-macro/src/expand.rs"]
 mod expand;
+#[path = "../retry-macro/src/keys.rs"]
+mod keys;
 #[path = "../retry-macro/src/valid.rs"]
 mod valid;
 
@@ -91,7 +95,9 @@ fn accepts_every_example_of_the_docs_and_the_spec() {
             }
             let tokens = TokenStream::from_str(&args)
                 .unwrap_or_else(|e| panic!("{}: `{args}` is not tokens: {e}", path.display()));
-            if let Err(error) = attr::parse(tokens) {
+            let mut errors = errors::Errors::default();
+            attr::parse(tokens, &mut errors);
+            if let Some(error) = errors.into_error() {
                 panic!("{}: `#[retry({args})]` rejected: {error}", path.display());
             }
             checked += 1;
@@ -108,7 +114,9 @@ fn check(input: &str) -> Result<(), TestCaseError> {
         return Ok(()); // not even tokens: rustc rejects it before any macro runs
     };
     let lines = input.lines().count().max(1);
-    if let Err(errors) = attr::parse(tokens.clone()) {
+    let mut errors = errors::Errors::default();
+    attr::parse(tokens.clone(), &mut errors);
+    if let Some(errors) = errors.into_error() {
         for error in errors {
             let start = error.span().start();
             prop_assert!(
@@ -179,7 +187,8 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "\"1.s\"",
         "1u8",
     ];
-    prop::sample::select(attr::KEYS.iter().copied().chain(others).collect::<Vec<_>>())
+    let keys = keys::KEYS.iter().map(|key| key.name);
+    prop::sample::select(keys.chain(others).collect::<Vec<_>>())
 }
 
 /// Valid attributes, to mutate.
@@ -224,11 +233,16 @@ proptest! {
     }
 }
 
+/// The errors of parsing `input` as the attribute's arguments.
+fn parse_errors(input: &str) -> Option<syn::Error> {
+    let mut errors = errors::Errors::default();
+    attr::parse(TokenStream::from_str(input).unwrap(), &mut errors);
+    errors.into_error()
+}
+
 #[test]
 fn a_rejection_points_at_its_token() {
-    let error = attr::parse(TokenStream::from_str("max = 3,\n  bsae = \"1s\"").unwrap())
-        .err()
-        .unwrap();
+    let error = parse_errors("max = 3,\n  bsae = \"1s\"").unwrap();
     let start = error.span().start();
     assert_eq!((start.line, start.column), (2, 2));
 }
@@ -238,11 +252,7 @@ fn inputs_the_fuzzer_found_are_rejected_at_their_token() {
     // A closure whose body is an assignment swallows `max = 10`; the stray `=` after a
     // duration is reported where it stands.
     let input = "when = |e| e.max = 10, base = \"500ms\"= |v| v.is_empty(), on_retry = log";
-    let errors: Vec<_> = attr::parse(TokenStream::from_str(input).unwrap())
-        .err()
-        .unwrap()
-        .into_iter()
-        .collect();
+    let errors: Vec<_> = parse_errors(input).unwrap().into_iter().collect();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].to_string(), "expected `,`");
     assert_eq!(errors[0].span().start().column, 37);

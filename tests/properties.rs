@@ -144,7 +144,7 @@ proptest! {
         let (out, delays) = testing::record(|| policy.retry(|| {
             calls.set(calls.get() + 1);
             if calls.get() > fail_for { Ok(calls.get()) } else { Err(calls.get()) }
-        }));
+        }).call());
         prop_assert!(calls.get() <= max);
         prop_assert_eq!(delays.len(), calls.get() as usize - 1);
         if let Some(deadline) = deadline {

@@ -42,7 +42,7 @@ fn a_panic_inside_record_leaves_no_recording_behind() {
     // Outside any recording, sleeps happen again: measure one of 1 ms.
     let policy = Policy::new().max_attempts(2).base(MS);
     let start = std::time::Instant::now();
-    let _ = policy.retry(|| None::<()>);
+    let _ = policy.retry(|| None::<()>).call();
     assert!(start.elapsed() >= MS);
 }
 
@@ -61,11 +61,11 @@ fn policy_retry_follows_the_schedule_and_stops_on_success() {
             } else {
                 Ok(tries.get())
             }
-        })
+        }).call()
     });
     assert_eq!(out, Ok(3));
     assert_eq!(delays, [MS * 10, MS * 20]);
-    let (out, delays) = testing::record(|| policy.retry(|| Err::<(), _>("down")));
+    let (out, delays) = testing::record(|| policy.retry(|| Err::<(), _>("down")).call());
     assert_eq!((out, delays.len()), (Err("down"), 4));
 }
 
@@ -77,7 +77,7 @@ fn policy_retry_applies_jitter_and_deadline() {
         .jitter(Jitter::Full)
         .max_delay(MS * 300)
         .deadline(Duration::from_secs(2));
-    let (_, delays) = testing::record(|| policy.retry(|| None::<()>));
+    let (_, delays) = testing::record(|| policy.retry(|| None::<()>).call());
     assert!(delays.iter().all(|d| *d <= MS * 300));
     assert!(delays.iter().sum::<Duration>() <= Duration::from_secs(2));
 }

@@ -1,10 +1,10 @@
-//! The `tracing` feature: one WARN event per retry and one ERROR event per give-up, with
-//! stable field names, target `retry_runtime`.
+//! The `tracing` feature: one WARN event per retry and one ERROR event per give-up (DEBUG
+//! when `when` declined the failure), with stable field names, target `retry_runtime`.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use retry_runtime::{RetryBudget, retry};
+use retry_runtime::{Policy, RetryBudget, retry};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -88,6 +88,7 @@ fn one_warn_per_retry_and_one_error_on_give_up() {
         assert_eq!(event.field("function"), Some("always_503"));
         assert_eq!(event.field("attempt"), Some(attempt));
         assert_eq!(event.field("delay"), Some("0ns"));
+        assert!(event.field("elapsed").is_some_and(|e| e.ends_with('s')), "{event:?}");
         assert_eq!(event.field("error"), Some("503 Service Unavailable"));
     }
     let give_up = &events[2];
@@ -96,6 +97,7 @@ fn one_warn_per_retry_and_one_error_on_give_up() {
     assert_eq!(give_up.field("function"), Some("always_503"));
     assert_eq!(give_up.field("attempts"), Some("3"));
     assert_eq!(give_up.field("reason"), Some("attempts"));
+    assert!(give_up.field("elapsed").is_some(), "{give_up:?}");
     assert_eq!(give_up.field("error"), Some("503 Service Unavailable"));
 }
 
@@ -136,9 +138,33 @@ fn not_retryable() -> Result<u8, Unavailable> {
 }
 
 #[test]
-fn no_event_for_a_success_or_a_failure_when_declines() {
+fn no_event_for_a_success_and_a_debug_event_for_a_failure_when_declines() {
     assert!(capture(|| drop(succeeds())).is_empty());
-    assert!(capture(|| drop(not_retryable())).is_empty());
+    let events = capture(|| drop(not_retryable()));
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].level, Level::DEBUG);
+    assert_eq!(events[0].field("message"), Some("giving up"));
+    assert_eq!(events[0].field("reason"), Some("not_retryable"));
+    assert_eq!(events[0].field("attempts"), Some("1"));
+    assert_eq!(events[0].field("error"), Some("404 Service Unavailable"));
+}
+
+#[test]
+fn the_closure_builders_emit_the_same_events_under_their_own_name() {
+    let policy = Policy::new().base(std::time::Duration::ZERO);
+    let events = capture(|| drop(policy.retry(|| Err::<(), _>(Unavailable(503))).call()));
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.level, e.field("function").unwrap_or_default(), e.field("error").unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Level::WARN, "Policy::retry", "-"),
+            (Level::WARN, "Policy::retry", "-"),
+            (Level::ERROR, "Policy::retry", "-"),
+        ]
+    );
 }
 
 static EMPTY: RetryBudget = RetryBudget::new(2, 0.0);

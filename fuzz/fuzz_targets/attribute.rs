@@ -13,8 +13,12 @@ mod ast;
 mod attr;
 #[path = "../../retry-macro/src/duration.rs"]
 mod duration;
+#[path = "../../retry-macro/src/errors.rs"]
+mod errors;
 #[path = "../../retry-macro/src/expand.rs"]
 mod expand;
+#[path = "../../retry-macro/src/keys.rs"]
+mod keys;
 #[path = "../../retry-macro/src/valid.rs"]
 mod valid;
 
@@ -26,7 +30,9 @@ use proc_macro2::TokenStream;
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(tokens) = TokenStream::from_str(text) else { return };
-    if let Err(errors) = attr::parse(tokens.clone()) {
+    let mut errors = errors::Errors::default();
+    attr::parse(tokens.clone(), &mut errors);
+    if let Some(errors) = errors.into_error() {
         assert!(errors.into_iter().count() >= 1);
     }
     let item = TokenStream::from_str("fn f(a: String, b: &str) -> Result<u8, ()> { Ok(1) }").unwrap();

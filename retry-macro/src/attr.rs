@@ -414,7 +414,12 @@ mod tests {
     fn error(tokens: TokenStream) -> String {
         let mut errors = Errors::default();
         let _ = parse(tokens, &mut errors);
-        errors.into_messages().join("\n")
+        messages(errors).join("\n")
+    }
+
+    fn messages(errors: Errors) -> Vec<String> {
+        let errors = errors.into_error().into_iter().flatten();
+        errors.map(|error| error.to_string()).collect()
     }
 
     fn value<'a>(args: &'a Args, name: &str) -> Option<&'a Value> {
@@ -476,7 +481,7 @@ mod tests {
         );
         assert!(value(&args, "sleep").is_some());
         assert!(value(&args, "max").is_none());
-        assert_eq!(errors.into_messages().len(), 2);
+        assert_eq!(messages(errors).len(), 2);
     }
 
     #[test]

@@ -22,18 +22,13 @@ impl Errors {
         }
     }
 
-    /// Each error's message.
-    #[cfg(test)]
-    pub(crate) fn into_messages(self) -> Vec<String> {
+    /// Every error, combined into one, or `None` when there is none.
+    pub(crate) fn into_error(self) -> Option<syn::Error> {
         self.0
-            .into_iter()
-            .flatten()
-            .map(|error| error.to_string())
-            .collect()
     }
 
     /// The errors as `compile_error!`s, or `None` when there is none.
     pub(crate) fn into_compile_errors(self) -> Option<TokenStream> {
-        self.0.map(syn::Error::into_compile_error)
+        self.into_error().map(syn::Error::into_compile_error)
     }
 }

@@ -13,7 +13,7 @@
 //!     policy
 //!         .retry(|| {
 //!             calls += 1;
-//!             if calls < 3 { Err("503") } else { Err("404") }
+//!             Err::<(), _>(if calls < 3 { "503" } else { "404" })
 //!         })
 //!         .when(|e| *e == "503")
 //!         .on_retry(|a| eprintln!("attempt {} failed, retrying in {:?}", a.number, a.delay))

@@ -91,7 +91,7 @@ impl<R> Copy for Attempt<'_, R> {}
 /// assert!(parse("x").is_err());
 ///
 /// #[retry(max = 3, base = "0s", on_give_up = |g| assert_eq!(g.reason, StopReason::NotRetryable),
-///         when = |e| e != "fatal")]
+///         when = |e| *e != "fatal")]
 /// fn fatal() -> Result<(), &'static str> {
 ///     Err("fatal")
 /// }

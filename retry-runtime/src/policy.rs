@@ -186,7 +186,7 @@ impl Policy {
     /// use std::time::Duration;
     ///
     /// let policy = Policy::new().max_attempts(10).base(Duration::from_secs(1)).deadline(Duration::from_secs(5));
-    /// let (_, delays) = testing::record(|| policy.retry(|| None::<()>));
+    /// let (_, delays) = testing::record(|| policy.retry(|| None::<()>).call());
     /// assert_eq!(delays, [Duration::from_secs(1), Duration::from_secs(2)]); // 4 s more would pass 5 s
     /// ```
     pub const fn deadline(mut self, deadline: Duration) -> Self {

@@ -51,7 +51,7 @@ impl<F: Future> Future for MaybeSleep<F> {
     }
 }
 
-/// An async sleep: what `#[retry(sleep = path)]` and [`Policy::retry_async_with`] take.
+/// An async sleep: what `#[retry(sleep = path)]` and [`Retrying::sleep`] take.
 ///
 /// Every `Fn(Duration) -> impl Future` is one, so an `async fn my_sleep(d: Duration)` or a
 /// runtime's own sleep function works as it is; the future's output is ignored. Implement
@@ -72,7 +72,7 @@ impl<F: Future> Future for MaybeSleep<F> {
 /// }
 /// ```
 ///
-/// [`Policy::retry_async_with`]: crate::Policy::retry_async_with
+/// [`Retrying::sleep`]: crate::Retrying::sleep
 #[diagnostic::on_unimplemented(
     message = "an async `#[retry]` fn needs an async sleep",
     label = "no async sleep for this fn",

@@ -1,8 +1,8 @@
 //! Testing code that retries, without sleeping.
 //!
 //! [`record`] runs a closure, and [`record_async`] polls a future, with every retry sleep
-//! skipped and recorded instead. Functions under `#[retry]` and [`Policy::retry`] /
-//! [`Policy::retry_async`] honour both.
+//! skipped and recorded instead. Functions under `#[retry]` and the closure builders,
+//! [`Policy::retry`] and [`Policy::retry_async`], honour both.
 //!
 //! Inside a recording, the recorded sleeps count as time that has passed: `deadline` and
 //! [`Attempt::elapsed`](crate::Attempt::elapsed) behave exactly as if the sleeps had
@@ -32,7 +32,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
@@ -136,6 +136,8 @@ pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<Duration>) {
 
 /// Polls `future` with every retry sleep it makes skipped and recorded, on whichever
 /// thread polls it; resolves to its output and the delays that would have been slept.
+/// Anything `.await` takes works, a [`Retrying`](crate::Retrying) of `retry_async`
+/// included.
 ///
 /// ```
 /// use retry_runtime::{retry, testing};
@@ -153,9 +155,9 @@ pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<Duration>) {
 /// assert_eq!(delays, [Duration::from_secs(60), Duration::from_secs(120)]);
 /// # }
 /// ```
-pub fn record_async<F: Future>(future: F) -> RecordAsync<F> {
+pub fn record_async<F: IntoFuture>(future: F) -> RecordAsync<F::IntoFuture> {
     RecordAsync {
-        future: Box::pin(future),
+        future: Box::pin(future.into_future()),
         recorder: Some(Recorder::default()),
     }
 }
