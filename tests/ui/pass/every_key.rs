@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use retry_runtime::{Attempt, retry};
+use retry_runtime::{Attempt, GiveUp, retry};
 
 #[derive(Debug)]
 struct Error {
@@ -12,6 +12,10 @@ struct Error {
 
 fn log(attempt: &Attempt<'_, Result<String, Error>>) {
     let _ = (attempt.number, attempt.delay, attempt.elapsed, attempt.error());
+}
+
+fn report(give_up: &GiveUp<'_, Result<String, Error>>) {
+    let _ = (give_up.attempts, give_up.elapsed, give_up.reason, give_up.error());
 }
 
 async fn custom_sleep(_: Duration) {}
@@ -29,6 +33,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
     when = |e| e.transient,
     when_ok = |body| body.is_empty(),
     on_retry = log,
+    on_give_up = report,
     clone(body),
     sleep = custom_sleep,
     crate = ::retry_runtime,
@@ -43,6 +48,7 @@ async fn everything(body: String) -> Result<String, Error> {
     jitter = "equal",
     max_delay = Duration::from_secs(1),
     on_retry = |attempt| eprintln!("{} {:?}", attempt.number, attempt.error()),
+    on_give_up = |give_up| eprintln!("{} {:?}", give_up.reason, give_up.error()),
     when = Error::is_transient,
 )]
 fn durations_as_expressions(self_check: bool) -> Result<(), Error> {
