@@ -1,5 +1,6 @@
 //! The sync path: a blocking read retried while the file does not exist yet, with `when`
-//! deciding which `io::ErrorKind`s are worth another try.
+//! deciding which `io::ErrorKind`s are worth another try; first with `#[retry]`, then with
+//! the closure builder and the same keys.
 //!
 //! ```text
 //! cargo run --example flaky_file
@@ -10,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use retry_runtime::retry;
+use retry_runtime::{Policy, retry};
 
 /// Errors that may go away: the file is not there yet, or is being replaced.
 fn transient(error: &io::Error) -> bool {
@@ -56,9 +57,17 @@ fn main() -> ExitCode {
         start.elapsed()
     );
 
-    // Not transient: a directory is not a file, and waiting will not change that.
+    // Not transient: a directory is not a file, and waiting will not change that. The same
+    // retry, written as a closure: the schedule is a `Policy` value, the keys are methods.
     let start = Instant::now();
-    let not_a_file = read_config(&dir);
+    let policy = Policy::new()
+        .max_attempts(12)
+        .base(Duration::from_millis(10));
+    let not_a_file = policy
+        .retry(|| std::fs::read_to_string(&dir))
+        .when(transient)
+        .on_give_up(|g| println!("gave up after {} attempt(s): {}", g.attempts, g.reason))
+        .call();
     println!(
         "reading the directory: {} after {:.0?}, without retrying",
         not_a_file

@@ -71,10 +71,12 @@ fn policy_budget_is_shared_with_the_attribute() {
         .base(Duration::ZERO)
         .budget(&SHARED);
     let calls = AtomicU32::new(0);
-    let _ = policy.retry(|| {
-        calls.fetch_add(1, Ordering::SeqCst);
-        Err::<(), _>(())
-    }).call();
+    let _ = policy
+        .retry(|| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(())
+        })
+        .call();
     // 4 → 3 (retry) → 2 (no: at the threshold).
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(!SHARED.can_retry());

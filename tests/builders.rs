@@ -6,9 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use retry_runtime::{
-    Attempt, Backoff, GiveUp, Policy, RetryBudget, StopReason, retry, testing,
-};
+use retry_runtime::{Attempt, Backoff, GiveUp, Policy, RetryBudget, StopReason, retry, testing};
 use retry_tests::block_on;
 
 /// A service that answers from a script, one answer per call, the last one forever.
@@ -126,7 +124,10 @@ fn schedule_hooks_and_giving_up() {
     let failing = observe(FAILING, schedule);
     assert_eq!(failing.calls, 4);
     assert_eq!(failing.delays, [1, 2, 4].map(Duration::from_secs));
-    assert_eq!(failing.give_ups, [(4, Duration::from_secs(7), StopReason::Attempts, Some(503))]);
+    assert_eq!(
+        failing.give_ups,
+        [(4, Duration::from_secs(7), StopReason::Attempts, Some(503))]
+    );
 }
 
 #[retry(max = 5, base = "10ms", backoff = "linear", when = |e| *e >= 500, on_give_up = |g| log.give_up(g))]
@@ -258,7 +259,9 @@ async fn when_async(service: &Service, log: &Log) -> Result<u8, u16> {
 
 #[test]
 fn async_when_declines() {
-    let policy = Policy::new().max_attempts(5).base(Duration::from_millis(10));
+    let policy = Policy::new()
+        .max_attempts(5)
+        .base(Duration::from_millis(10));
     let by_builder = observe_async(THEN_NOT_FOUND, |service, log| {
         policy
             .retry_async(|| async { service.call() })

@@ -105,7 +105,10 @@ fn never_on_a_success_but_on_a_success_when_ok_still_wanted_to_retry() {
     assert_eq!(still_pending(&log), Ok(0));
     let log = log.into_inner();
     assert_eq!(log.len(), 1);
-    assert_eq!((log[0].0, log[0].2, log[0].3), (3, StopReason::Attempts, None));
+    assert_eq!(
+        (log[0].0, log[0].2, log[0].3),
+        (3, StopReason::Attempts, None)
+    );
 }
 
 #[cfg(feature = "tokio")]

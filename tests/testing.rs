@@ -54,14 +54,16 @@ fn policy_retry_follows_the_schedule_and_stops_on_success() {
         .backoff(Backoff::Linear);
     let tries = Cell::new(0);
     let (out, delays) = testing::record(|| {
-        policy.retry(|| {
-            tries.set(tries.get() + 1);
-            if tries.get() < 3 {
-                Err(tries.get())
-            } else {
-                Ok(tries.get())
-            }
-        }).call()
+        policy
+            .retry(|| {
+                tries.set(tries.get() + 1);
+                if tries.get() < 3 {
+                    Err(tries.get())
+                } else {
+                    Ok(tries.get())
+                }
+            })
+            .call()
     });
     assert_eq!(out, Ok(3));
     assert_eq!(delays, [MS * 10, MS * 20]);

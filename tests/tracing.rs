@@ -88,7 +88,10 @@ fn one_warn_per_retry_and_one_error_on_give_up() {
         assert_eq!(event.field("function"), Some("always_503"));
         assert_eq!(event.field("attempt"), Some(attempt));
         assert_eq!(event.field("delay"), Some("0ns"));
-        assert!(event.field("elapsed").is_some_and(|e| e.ends_with('s')), "{event:?}");
+        assert!(
+            event.field("elapsed").is_some_and(|e| e.ends_with('s')),
+            "{event:?}"
+        );
         assert_eq!(event.field("error"), Some("503 Service Unavailable"));
     }
     let give_up = &events[2];
@@ -155,7 +158,13 @@ fn the_closure_builders_emit_the_same_events_under_their_own_name() {
     let events = capture(|| drop(policy.retry(|| Err::<(), _>(Unavailable(503))).call()));
     let summary: Vec<_> = events
         .iter()
-        .map(|e| (e.level, e.field("function").unwrap_or_default(), e.field("error").unwrap_or_default()))
+        .map(|e| {
+            (
+                e.level,
+                e.field("function").unwrap_or_default(),
+                e.field("error").unwrap_or_default(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,

@@ -38,6 +38,7 @@
 //! | `when` | `Fn(&E) -> bool` | every failure is retried | a failure is retried only when this returns `true`; otherwise it is returned at once |
 //! | `when_ok` | `Fn(&T) -> bool` | never | a success for which this returns `true` is retried too; when attempts run out it is returned as it is |
 //! | `on_retry` | `Fn(&Attempt<'_, R>)` | none | called before each sleep ([`Attempt`]) |
+//! | `on_give_up` | `Fn(&GiveUp<'_, R>)` | none | called once when the call returns an outcome it could not improve on ([`GiveUp`], with its [`StopReason`]); never on a success |
 //! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is the hint, capped by `max_delay`; a hint that would cross `deadline` ends the retrying |
 //! | `budget` | `&RetryBudget` (usually a `static`) | none | a shared [`RetryBudget`]: when it has no room, the failure is returned without a retry |
 //! | `policy` | `Policy` or `&Policy`, evaluated at each call | none | the schedule at run time (from configuration); cannot be combined with `max`, `base`, `backoff`, `factor`, `max_delay`, `jitter`, `deadline` |
@@ -149,7 +150,8 @@
 //! assert_eq!(job_status().unwrap(), "done");
 //! ```
 //!
-//! `when`, `when_ok`, `hint`, `budget` and `on_retry` are evaluated after each attempt, so
+//! `when`, `when_ok`, `hint`, `budget`, `on_retry` and `on_give_up` are evaluated after each
+//! attempt, so
 //! they may borrow `self` and the arguments even when the body takes `&mut self`; schedule
 //! expressions (`base = self.timeout`, `policy = &self.policy`) are evaluated once per
 //! call, before the first attempt.
@@ -157,7 +159,10 @@
 //! # Hooks and logs
 //!
 //! `on_retry` is called before each sleep with an [`Attempt`]: the number of the attempt
-//! that failed, the delay about to be slept, the time so far, and the outcome.
+//! that failed, the delay about to be slept, the time so far, and the outcome. `on_give_up`
+//! is called once when the call returns a failure (or a success `when_ok` still wanted to
+//! retry) with a [`GiveUp`]: the attempts made, the time spent, the outcome, and the
+//! [`StopReason`]: `Attempts`, `Deadline`, `Budget` or `NotRetryable` (`when` declined).
 //!
 //! ```
 //! use retry_runtime::retry;
@@ -166,6 +171,7 @@
 //!     max = 3,
 //!     base = "0s",
 //!     on_retry = |a| eprintln!("attempt {} failed ({:?}), retrying in {:?}", a.number, a.error(), a.delay),
+//!     on_give_up = |g| eprintln!("gave up after {} attempts ({}): {:?}", g.attempts, g.reason, g.error()),
 //! )]
 //! fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
 //!     input.parse()
@@ -179,12 +185,16 @@
 //!
 //! | event | level | fields |
 //! | --- | --- | --- |
-//! | `retrying` | `WARN` | `function` (the fn's name), `attempt` (the number of the attempt that failed), `delay` (the sleep about to happen), `error` |
-//! | `giving up` | `ERROR` | `function`, `attempts` (attempts made), `reason` (`"attempts"`, `"deadline"` or `"budget"`), `error` |
+//! | `retrying` | `WARN` | `function` (the fn's name), `attempt` (the number of the attempt that failed), `delay` (the sleep about to happen), `elapsed` (since the first attempt started), `error` |
+//! | `giving up` | `ERROR`; `DEBUG` for `not_retryable` | `function`, `attempts` (attempts made), `reason` (`"attempts"`, `"deadline"`, `"budget"` or `"not_retryable"`, see [`StopReason`]), `elapsed`, `error` |
 //!
 //! `error` shows the failure with `Display` if it has one, else with `Debug`, else as `-`.
-//! A failure that `when` declines to retry is returned without an event. Without the
-//! feature there is no event and no `tracing` dependency. These names are stable.
+//! A failure that `when` declines is the answer rather than an incident, hence `DEBUG`.
+//! The closure builders emit the same events with `function` = `Policy::retry` or
+//! `Policy::retry_async` and `error` = `-` (their error type is generic). `elapsed` needs
+//! the clock, which a call reads only when a subscriber listens at `WARN` or finer, or a
+//! `deadline` or a hook needs it. Without the feature there is no event and no `tracing`
+//! dependency. These names are stable.
 //!
 //! # Testing without sleeping
 //!
@@ -347,9 +357,46 @@
 //!
 //! # Without the macro
 //!
-//! [`Policy`] is the same schedule as a value, with [`Policy::retry`] and
-//! [`Policy::retry_async`]; [`retry_call`] runs an operation without sleeping and reports
-//! what it would have slept.
+//! [`Policy`] is the same schedule as a value. [`Policy::retry`] and
+//! [`Policy::retry_async`] retry a closure: they return a [`Retrying`] builder with the
+//! attribute's other keys as methods (`when`, `when_ok`, `hint`, `budget`, `on_retry`,
+//! `on_give_up`, and `sleep` for async), and run nothing until `.call()` or `.await`. The
+//! builders and the attribute drive the same engine, so a call behaves the same through
+//! either; [`testing::record`] sees both.
+//!
+//! ```
+//! use retry_runtime::{Jitter, Policy, testing};
+//! use std::time::Duration;
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Error { Unavailable, NotFound }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let policy = Policy::new()
+//!     .max_attempts(5)
+//!     .base(Duration::from_millis(100))
+//!     .jitter(Jitter::Full);
+//! let mut answers = vec![Ok("item"), Err(Error::Unavailable)].into_iter();
+//! let (result, delays) = testing::record(|| {
+//!     policy
+//!         .retry(|| answers.next_back().unwrap_or(Err(Error::NotFound)))
+//!         .when(|e| *e == Error::Unavailable)
+//!         .on_retry(|a| eprintln!("attempt {} failed: {:?}", a.number, a.error()))
+//!         .call()
+//! });
+//! assert_eq!(result, Ok("item"));
+//! assert_eq!(delays.len(), 1);
+//!
+//! let value = policy
+//!     .retry_async(|| async { Ok::<_, Error>(7) })
+//!     .when(|e| *e == Error::Unavailable)
+//!     .await;
+//! assert_eq!(value, Ok(7));
+//! # }
+//! ```
+//!
+//! [`retry_call`] runs an operation without sleeping and reports what it would have slept.
 //!
 //! # Panics
 //!
