@@ -1,6 +1,8 @@
 //! The operation and the retry wrappers that the benchmarks compare: the same flaky call,
-//! retried by `#[retry]`, by `Policy::retry`, by a hand-written loop, by backon and by
-//! tokio-retry2. Every wrapper makes at most 5 attempts with zero delays.
+//! retried by `#[retry]`, by the closure builders (`Policy::retry`, `Policy::retry_async`),
+//! by a hand-written loop, by backon and by tokio-retry2. Every wrapper makes at most 5
+//! attempts with zero delays; `attribute_500ms` and `attribute_500ms_async` are the
+//! success path of the README's `#[retry(max = 10, base = "500ms")]`.
 
 use std::cell::Cell;
 use std::hint::black_box;
@@ -83,6 +85,27 @@ pub async fn attribute_async(op: &Flaky) -> Result<u32, u32> {
     op.call_async().await
 }
 
+/// `#[retry(max = 10, base = "500ms")]` on a sync fn (for the success path: a failure
+/// would sleep).
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 10, base = "500ms")]
+pub fn attribute_500ms(op: &Flaky) -> Result<u32, u32> {
+    op.call()
+}
+
+/// `#[retry(max = 10, base = "500ms")]` on an async fn.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 10, base = "500ms")]
+pub async fn attribute_500ms_async(op: &Flaky) -> Result<u32, u32> {
+    op.call_async().await
+}
+
 /// The loop one would write by hand, without sleeping (the delays are zero).
 ///
 /// # Errors
@@ -121,13 +144,34 @@ pub const POLICY: Policy = Policy::new()
     .base(Duration::ZERO)
     .backoff(Backoff::Fixed);
 
-/// `Policy::retry`.
+/// The sync closure builder, `Policy::retry`.
 ///
 /// # Errors
 ///
 /// The last failure.
 pub fn policy(op: &Flaky) -> Result<u32, u32> {
     POLICY.retry(|| op.call()).call()
+}
+
+/// The async closure builder, `Policy::retry_async`.
+///
+/// # Errors
+///
+/// The last failure.
+pub async fn policy_async(op: &Flaky) -> Result<u32, u32> {
+    POLICY.retry_async(|| op.call_async()).await
+}
+
+/// Polls a future that never waits to completion, with no runtime: what the
+/// instruction counts run async wrappers with.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
 }
 
 fn backon_schedule() -> ConstantBuilder {

@@ -398,7 +398,8 @@ where
     /// assert_eq!(value, Some(1));
     /// ```
     pub fn call(mut self) -> R {
-        let mut engine = Engine::new(self.policy, self.rules.timed::<R>());
+        let timed = Rules::<W, O, H, A, G>::timed::<R>();
+        let mut engine = Engine::new(self.policy, timed);
         loop {
             let outcome = (self.op)();
             match self
@@ -512,7 +513,8 @@ where
         loop {
             match this.state.as_mut().project() {
                 StateProj::Start => {
-                    *this.engine = Some(Engine::new(this.policy, this.rules.timed::<R>()));
+                    let timed = Rules::<W, O, H, A, G>::timed::<R>();
+                    *this.engine = Some(Engine::new(this.policy, timed));
                     this.state.set(State::Attempt {
                         attempt: (this.op)(),
                     });

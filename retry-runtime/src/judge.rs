@@ -246,7 +246,7 @@ impl Rules<'_> {
 
 impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
     /// Whether the hooks read the elapsed time.
-    pub(crate) fn timed<R>(&self) -> bool
+    pub(crate) fn timed<R>() -> bool
     where
         A: OnRetry<R>,
         G: OnGiveUp<R>,

@@ -1,0 +1,114 @@
+//! Instructions per call, counted by callgrind through gungraun: exact and repeatable on a
+//! shared machine, where wall time is not. Every wrapper of `lib.rs` side by side, sync and
+//! async, on the success path and on 3 failures then success (zero delays). Each count is
+//! the whole benchmark function; subtract the direct call's to get a wrapper's cost. Async
+//! wrappers are polled by `block_on` with a no-op waker: they never wait.
+//!
+//! ```text
+//! cargo install gungraun-runner --version 0.20.0 --locked   # once; it must match gungraun
+//! cargo bench -p retry-benches --bench instructions
+//! ```
+
+// `#[library_benchmark]` generates undocumented modules.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use gungraun::{library_benchmark, library_benchmark_group, main};
+use retry_benches::{self as b, Flaky, block_on};
+
+fn flaky(failures: u32) -> Flaky {
+    Flaky::new(failures)
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+fn sync_direct_call(op: Flaky) -> Result<u32, u32> {
+    black_box(Flaky::call(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn sync_hand_loop(op: Flaky) -> Result<u32, u32> {
+    black_box(b::hand_loop(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn sync_attribute(op: Flaky) -> Result<u32, u32> {
+    black_box(b::attribute(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+fn sync_attribute_500ms(op: Flaky) -> Result<u32, u32> {
+    black_box(b::attribute_500ms(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn sync_builder(op: Flaky) -> Result<u32, u32> {
+    black_box(b::policy(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn sync_backon(op: Flaky) -> Result<u32, u32> {
+    black_box(b::backon(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+fn async_direct_call(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(Flaky::call_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn async_hand_loop(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::hand_loop_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn async_attribute(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::attribute_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+fn async_attribute_500ms(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::attribute_500ms_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn async_builder(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::policy_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn async_backon(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::backon_async(black_box(&op))))
+}
+
+library_benchmark_group!(
+    name = sync;
+    benchmarks = sync_direct_call, sync_hand_loop, sync_attribute, sync_attribute_500ms, sync_builder, sync_backon
+);
+
+library_benchmark_group!(
+    name = asynchronous;
+    benchmarks = async_direct_call, async_hand_loop, async_attribute, async_attribute_500ms, async_builder, async_backon
+);
+
+main!(library_benchmark_groups = sync, asynchronous);
