@@ -11,6 +11,7 @@ fn the_retried_future_is_no_larger_than_backons() {
     let op = Flaky::new(0);
     let body = op.call_async();
     let hand = b::hand_loop_async(&op);
+    let hand_sleep = b::hand_loop_sleep_async(&op);
     let ours = b::attribute_async(&op);
     let backon_default = (|| op.call_async()).retry(ExponentialBuilder::default());
     let backon_noop = b::backon_async(&op);
@@ -18,6 +19,7 @@ fn the_retried_future_is_no_larger_than_backons() {
     let sizes = [
         ("the body alone", size_of_val(&body)),
         ("hand-written loop", size_of_val(&hand)),
+        ("hand loop, tokio sleep", size_of_val(&hand_sleep)),
         ("#[retry]", size_of_val(&ours)),
         ("backon, tokio sleeper", size_of_val(&backon_default)),
         ("backon, no-op sleeper", size_of_val(&backon_noop)),

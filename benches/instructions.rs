@@ -77,6 +77,13 @@ fn async_hand_loop(op: Flaky) -> Result<u32, u32> {
 #[library_benchmark(setup = flaky)]
 #[bench::success(0)]
 #[bench::three_failures(3)]
+fn async_hand_loop_sleep(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::hand_loop_sleep_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
 fn async_attribute(op: Flaky) -> Result<u32, u32> {
     black_box(block_on(b::attribute_async(black_box(&op))))
 }
@@ -108,7 +115,7 @@ library_benchmark_group!(
 
 library_benchmark_group!(
     name = asynchronous;
-    benchmarks = async_direct_call, async_hand_loop, async_attribute, async_attribute_500ms, async_builder, async_backon
+    benchmarks = async_direct_call, async_hand_loop, async_hand_loop_sleep, async_attribute, async_attribute_500ms, async_builder, async_backon
 );
 
 main!(library_benchmark_groups = sync, asynchronous);

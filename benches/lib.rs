@@ -138,6 +138,28 @@ pub async fn hand_loop_async(op: &Flaky) -> Result<u32, u32> {
     }
 }
 
+/// The hand-written async loop as it is written for real: it sleeps between attempts with
+/// tokio (skipping zero delays, as `#[retry]` does), so its future holds a tokio `Sleep`.
+///
+/// # Errors
+///
+/// The last failure.
+pub async fn hand_loop_sleep_async(op: &Flaky) -> Result<u32, u32> {
+    let mut attempt = 1;
+    let mut delay = Duration::ZERO;
+    loop {
+        match op.call_async().await {
+            Ok(value) => return Ok(value),
+            Err(error) if attempt >= MAX_ATTEMPTS => return Err(error),
+            Err(_) => attempt += 1,
+        }
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        delay *= 2;
+    }
+}
+
 /// The schedule of every wrapper here, as a `Policy`.
 pub const POLICY: Policy = Policy::new()
     .max_attempts(MAX_ATTEMPTS)

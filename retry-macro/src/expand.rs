@@ -90,17 +90,26 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let ret_span = ret.span();
     let ret = infer_impl_trait(ret);
     let retry = Ident::new("__retry_state", Span::mixed_site());
+    let policy_local = Ident::new("__retry_policy", Span::mixed_site());
     let outcome = Ident::new(OUTCOME, Span::mixed_site());
     let delay = Ident::new(DELAY, Span::mixed_site());
 
-    let policy = match args.expr(&keys::POLICY) {
-        Some(policy) => policy.to_token_stream(),
-        // A schedule known at compile time is a `&'static Policy`: one pointer in the state.
+    // A schedule known at compile time is a `const`: the call keeps nothing of it, and the
+    // optimizer sees every setting. Otherwise the policy is a local, evaluated once per call.
+    let (policy_item, policy_local) = match args.expr(&keys::POLICY) {
+        Some(policy) => (quote!(let #policy_local = #policy;), quote!(#policy_local)),
         None if constant_schedule(args) => {
             let policy = policy(args, &krate);
-            quote!(&const { #policy })
+            let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
+            (
+                quote!(const #name: #krate::Policy = #policy;),
+                quote!(#name),
+            )
         }
-        None => policy(args, &krate),
+        None => {
+            let policy = policy(args, &krate);
+            (quote!(let #policy_local = #policy;), quote!(#policy_local))
+        }
     };
     let timed = args
         .iter()
@@ -110,7 +119,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let function = sig.ident.to_string();
-    let mut verdict = quote!(#retry.judge(#outcome_ref, #function, #krate::__private::describe!()));
+    let mut verdict = quote!(#retry.judge(&#policy_local, #outcome_ref, #function, #krate::__private::describe!()));
     for given in args.iter() {
         if let Emit::Judge { by_ref, .. } = given.key.emit {
             let (key, value) = (&given.ident, given.value.to_tokens(&krate));
@@ -120,6 +129,12 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     }
 
     let clones = clones(args, &sig);
+    let verdict = quote! {
+        match #verdict.next() {
+            ::core::option::Option::Some(#delay) => #delay,
+            ::core::option::Option::None => return #outcome,
+        }
+    };
     let body_span = block.span();
     let body = if clones.is_empty() {
         block.into_token_stream()
@@ -127,23 +142,23 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         quote!({ #(#clones)* #block })
     };
     let attempt = attempt(&sig, &ret, &outcome, &body, body_span);
-    let sleep = sleep(args, &sig, &krate, &delay);
+    // One attempt and its verdict: the delay before the next attempt, or a return. The
+    // outcome's scope ends here, before the sleep.
+    let next = quote! {
+        let #delay = {
+            #attempt
+            #verdict
+        };
+    };
+    let sleep = sleep(args, &sig, &krate, &delay, &next);
 
     quote! {
         #(#attrs)*
         #vis #defaultness #sig {
             #(#inner_attrs)*
-            let mut #retry = #krate::__private::Retry::#start(#policy);
+            #policy_item
+            let mut #retry = #krate::__private::Retry::#start(&#policy_local);
             loop {
-                // The outcome's scope ends before the sleep: an async fn does not keep it
-                // across the `.await`.
-                let #delay = {
-                    #attempt
-                    match #verdict.next() {
-                        ::core::option::Option::Some(#delay) => #delay,
-                        ::core::option::Option::None => return #outcome,
-                    }
-                };
                 #sleep
             }
         }
@@ -182,16 +197,32 @@ fn attempt(
     }
 }
 
-/// The statement that sleeps `delay` before the next attempt.
-fn sleep(args: &Args, sig: &syn::Signature, krate: &TokenStream, delay: &Ident) -> TokenStream {
+/// The loop's body: `next` (one attempt, which binds `delay`), then the sleep. An async fn
+/// awaits a block that ends `delay`'s scope first, so that its future does not keep it.
+fn sleep(
+    args: &Args,
+    sig: &syn::Signature,
+    krate: &TokenStream,
+    delay: &Ident,
+    next: &TokenStream,
+) -> TokenStream {
     if sig.asyncness.is_none() {
-        return quote!(#krate::__private::sleep(#delay););
+        return quote! {
+            #next
+            #krate::__private::sleep(#delay);
+        };
     }
     let sleeper = match args.expr(&keys::SLEEP) {
         Some(path) => path.to_token_stream(),
         None => quote!(#krate::__private::DefaultSleep),
     };
-    quote!(#krate::__private::sleep_async(#delay, &#sleeper).await;)
+    quote! {
+        {
+            #next
+            #krate::__private::sleep_async(#delay, &#sleeper)
+        }
+        .await;
+    }
 }
 
 /// Whether every schedule key is a literal (no duration given as an expression).
@@ -310,7 +341,7 @@ mod tests {
             ),
         );
         assert!(
-            with_policy.contains("Retry :: new (POLICY_MARK)"),
+            with_policy.contains("let __retry_policy = POLICY_MARK ;"),
             "{with_policy}"
         );
         let with_sleep = expand(

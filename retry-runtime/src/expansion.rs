@@ -27,39 +27,40 @@ use crate::engine::Engine;
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
 use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
-/// One retried call: its policy (a `Policy`, a `&Policy`, or for schedules known at compile
-/// time a `&'static Policy`, which keeps async fns small) and its [`Engine`].
+/// One retried call's [`Engine`]. Its policy (a `Policy`, a `&Policy`, or for schedules
+/// known at compile time a `&'static Policy`, which keeps async fns small) is a local of
+/// its own, passed to each `judge`.
 #[derive(Debug)]
-pub struct Retry<P> {
-    policy: P,
+pub struct Retry {
     engine: Engine,
 }
 
-impl<P: Borrow<Policy>> Retry<P> {
+impl Retry {
     /// Starts a call.
     #[inline]
-    pub fn new(policy: P) -> Self {
+    pub fn new<P: Borrow<Policy>>(policy: &P) -> Self {
         let engine = Engine::new(policy.borrow(), false);
-        Retry { policy, engine }
+        Retry { engine }
     }
 
     /// Starts a call whose hooks read the elapsed time.
     #[inline]
-    pub fn timed(policy: P) -> Self {
+    pub fn timed<P: Borrow<Policy>>(policy: &P) -> Self {
         let engine = Engine::new(policy.borrow(), true);
-        Retry { policy, engine }
+        Retry { engine }
     }
 
     /// Judges the outcome of the attempt that just ended, in fn `function`; `describe`
     /// shows a failure in the `tracing` events.
     #[inline]
-    pub fn judge<'a, R: Outcome>(
+    pub fn judge<'a, R: Outcome, P: Borrow<Policy>>(
         &'a mut self,
+        policy: &'a P,
         outcome: &'a R,
         function: &'static str,
         describe: Describer<'_, R::Failure>,
     ) -> Judge<'a, R> {
-        let policy = self.policy.borrow();
+        let policy = policy.borrow();
         Judge {
             judgement: Judgement::new(outcome, describe),
             engine: &mut self.engine,

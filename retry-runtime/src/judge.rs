@@ -83,7 +83,7 @@ impl<R> Judgement<'_, R> {
         hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
     ) -> Option<Duration> {
         if self.verdict == Verdict::Success {
-            engine.succeeded(budget);
+            Engine::succeeded(budget);
             return None;
         }
         let event = Event {
@@ -92,18 +92,26 @@ impl<R> Judgement<'_, R> {
         };
         match engine.step(policy, budget, self.verdict, event) {
             Step::Return => None,
-            Step::Retry { delay, elapsed } => {
+            Step::Retry {
+                attempt,
+                delay,
+                elapsed,
+            } => {
                 hooks.0.on_retry(&Attempt {
-                    number: engine.attempts(),
+                    number: attempt,
                     delay,
                     elapsed,
                     outcome: self.outcome,
                 });
                 Some(delay)
             }
-            Step::GiveUp { reason, elapsed } => {
+            Step::GiveUp {
+                attempts,
+                reason,
+                elapsed,
+            } => {
                 hooks.1.on_give_up(&GiveUp {
-                    attempts: engine.attempts(),
+                    attempts,
                     elapsed,
                     reason,
                     outcome: self.outcome,

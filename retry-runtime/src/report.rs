@@ -71,7 +71,7 @@ pub fn retry_call<T, E>(
             None => {
                 return outcome.map(|value| Report {
                     value,
-                    attempts: engine.attempts(),
+                    attempts: engine.attempt(),
                     delays,
                 });
             }

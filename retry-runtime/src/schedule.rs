@@ -2,32 +2,48 @@
 //! and for the [`Delays`] and [`JitteredDelays`] iterators alike, so that they agree.
 
 use std::iter::FusedIterator;
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use crate::jitter::{Jitter, Random};
 use crate::policy::Policy;
 
 /// Where a call is in its schedule: the next retry's number and the state of decorrelated
-/// jitter.
+/// jitter. It is 16 bytes, and so is `Option<Cursor>`, which every async `#[retry]` fn
+/// keeps in its future.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cursor {
-    /// The zero-based number of the next retry, `k` in the schedule's formulas.
-    retry: u32,
-    /// The delay decorrelated jitter drew last; `base` before the first draw.
-    previous: Duration,
+    /// The delay decorrelated jitter drew last (`base` before the first draw): a
+    /// `Duration` taken apart, so that `next` fits beside it.
+    previous_secs: u64,
+    previous_nanos: u32,
+    /// `k + 1`, with `k` the zero-based number of the next retry in the schedule's
+    /// formulas. Never zero, which gives `Option<Cursor>` its niche.
+    next: NonZeroU32,
 }
 
 impl Cursor {
     pub(crate) const fn new(policy: &Policy) -> Self {
         Cursor {
-            retry: 0,
-            previous: policy.base,
+            previous_secs: policy.base.as_secs(),
+            previous_nanos: policy.base.subsec_nanos(),
+            next: NonZeroU32::MIN,
         }
+    }
+
+    /// The zero-based number of the next retry.
+    pub(crate) const fn retry(&self) -> u32 {
+        self.next.get() - 1
+    }
+
+    /// Moves to retry `k` (at most `u32::MAX - 1`).
+    fn seek(&mut self, k: u32) {
+        self.next = NonZeroU32::MIN.saturating_add(k);
     }
 
     /// The next retry's delay before jitter, capped by `max_delay`; steps to the one after.
     fn shaped(&mut self, policy: &Policy) -> Duration {
-        let delay = policy.shaped(self.retry);
+        let delay = policy.shaped(self.retry());
         self.step();
         delay
     }
@@ -36,15 +52,14 @@ impl Cursor {
     pub(crate) fn jittered(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
         let shaped = match policy.jitter {
             Jitter::Decorrelated => Duration::ZERO,
-            _ => policy.shaped(self.retry),
+            _ => policy.shaped(self.retry()),
         };
-        let delay = policy.jitter.apply(
-            shaped,
-            policy.base,
-            policy.max_delay,
-            &mut self.previous,
-            random,
-        );
+        let mut previous = Duration::new(self.previous_secs, self.previous_nanos);
+        let delay =
+            policy
+                .jitter
+                .apply(shaped, policy.base, policy.max_delay, &mut previous, random);
+        (self.previous_secs, self.previous_nanos) = (previous.as_secs(), previous.subsec_nanos());
         self.step();
         delay
     }
@@ -57,7 +72,7 @@ impl Cursor {
     }
 
     fn step(&mut self) {
-        self.retry = self.retry.saturating_add(1);
+        self.next = self.next.saturating_add(1);
     }
 }
 
@@ -153,17 +168,18 @@ impl Iterator for Delays {
     type Item = Duration;
 
     fn next(&mut self) -> Option<Duration> {
-        (self.cursor.retry < self.end).then(|| self.cursor.shaped(&self.policy))
+        (self.cursor.retry() < self.end).then(|| self.cursor.shaped(&self.policy))
     }
 
     fn nth(&mut self, n: usize) -> Option<Duration> {
         let skip = u32::try_from(n).unwrap_or(u32::MAX);
-        self.cursor.retry = self.cursor.retry.saturating_add(skip).min(self.end);
+        let k = self.cursor.retry().saturating_add(skip).min(self.end);
+        self.cursor.seek(k);
         self.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        left(self.cursor.retry, self.end)
+        left(self.cursor.retry(), self.end)
     }
 }
 
@@ -190,11 +206,11 @@ impl Iterator for JitteredDelays {
     type Item = Duration;
 
     fn next(&mut self) -> Option<Duration> {
-        (self.cursor.retry < self.end).then(|| self.cursor.jittered(&self.policy, &mut self.rng))
+        (self.cursor.retry() < self.end).then(|| self.cursor.jittered(&self.policy, &mut self.rng))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        left(self.cursor.retry, self.end)
+        left(self.cursor.retry(), self.end)
     }
 }
 
@@ -254,7 +270,15 @@ mod tests {
         let policy = Policy::new().base(MS * 10).max_delay(MS * 40);
         let mut cursor = Cursor::new(&policy);
         assert_eq!(cursor.hinted(&policy, MS * 100), MS * 40);
-        assert_eq!(cursor.previous, MS * 10);
+        assert_eq!(
+            Duration::new(cursor.previous_secs, cursor.previous_nanos),
+            MS * 10
+        );
         assert_eq!(cursor.shaped(&policy), MS * 20);
+    }
+
+    #[test]
+    fn an_optional_cursor_takes_16_bytes() {
+        assert_eq!(size_of::<Option<Cursor>>(), 16);
     }
 }
