@@ -5,6 +5,7 @@
 //! success path of the README's `#[retry(max = 10, base = "500ms")]`.
 
 use std::cell::Cell;
+use std::future::{Future, IntoFuture};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -175,13 +176,10 @@ pub fn policy(op: &Flaky) -> Result<u32, u32> {
     POLICY.retry(|| op.call()).call()
 }
 
-/// The async closure builder, `Policy::retry_async`.
-///
-/// # Errors
-///
-/// The last failure.
-pub async fn policy_async(op: &Flaky) -> Result<u32, u32> {
-    POLICY.retry_async(|| op.call_async()).await
+/// The async closure builder, `Policy::retry_async`: its own future, as `.await` polls it
+/// (an `async fn` around it would add a future of its own).
+pub fn policy_async(op: &Flaky) -> impl Future<Output = Result<u32, u32>> + '_ {
+    POLICY.retry_async(|| op.call_async()).into_future()
 }
 
 /// Polls a future that never waits to completion, with no runtime: what the

@@ -463,7 +463,7 @@ where
             op: self.op,
             sleeper: self.mode.sleep,
             rules: self.rules,
-            engine: None,
+            engine: Engine::unstarted(),
             state: State::Start,
         }
     }
@@ -478,7 +478,7 @@ pin_project! {
         op: Op,
         sleeper: S,
         rules: K,
-        engine: Option<Engine>,
+        engine: Engine,
         #[pin]
         state: State<Fut, S::Sleep>,
     }
@@ -514,19 +514,16 @@ where
             match this.state.as_mut().project() {
                 StateProj::Start => {
                     let timed = Rules::<W, O, H, A, G>::timed::<R>();
-                    *this.engine = Some(Engine::new(this.policy, timed));
+                    *this.engine = Engine::new(this.policy, timed);
                     this.state.set(State::Attempt {
                         attempt: (this.op)(),
                     });
                 }
                 StateProj::Attempt { attempt } => {
                     let outcome = ready!(attempt.poll(cx));
-                    let engine = this
-                        .engine
-                        .get_or_insert_with(|| Engine::new(this.policy, false));
                     let verdict =
                         this.rules
-                            .judge(engine, this.policy, &outcome, "Policy::retry_async");
+                            .judge(this.engine, this.policy, &outcome, "Policy::retry_async");
                     match verdict {
                         Some(delay) => {
                             drop(outcome);

@@ -136,6 +136,15 @@ impl Engine {
         }
     }
 
+    /// An engine for a call that has not started: [`Engine::new`] replaces it when the
+    /// first attempt starts.
+    pub(crate) const fn unstarted() -> Self {
+        Engine {
+            clock: None,
+            cursor: None,
+        }
+    }
+
     /// The 1-based number of the attempt running or just judged.
     #[inline]
     pub(crate) fn attempt(&self) -> u32 {
@@ -146,6 +155,7 @@ impl Engine {
 
     /// The time since the first attempt started (recorded sleeps included); zero when
     /// nothing asked for the clock.
+    #[inline]
     pub(crate) fn elapsed(&self) -> Duration {
         self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed)
     }

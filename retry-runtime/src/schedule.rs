@@ -50,16 +50,34 @@ impl Cursor {
 
     /// The next retry's delay, jitter included; steps to the one after.
     pub(crate) fn jittered(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
-        let shaped = match policy.jitter {
-            Jitter::Decorrelated => Duration::ZERO,
-            _ => policy.shaped(self.retry()),
+        let delay = match policy.jitter {
+            Jitter::None => policy.shaped(self.retry()),
+            // The only jitter with a state, and the only one that ignores the shape.
+            Jitter::Decorrelated => {
+                let mut previous = Duration::new(self.previous_secs, self.previous_nanos);
+                let delay = Jitter::Decorrelated.apply(
+                    Duration::ZERO,
+                    policy.base,
+                    policy.max_delay,
+                    &mut previous,
+                    random,
+                );
+                (self.previous_secs, self.previous_nanos) =
+                    (previous.as_secs(), previous.subsec_nanos());
+                delay
+            }
+            jitter => {
+                let mut stateless = Duration::ZERO;
+                let shaped = policy.shaped(self.retry());
+                jitter.apply(
+                    shaped,
+                    policy.base,
+                    policy.max_delay,
+                    &mut stateless,
+                    random,
+                )
+            }
         };
-        let mut previous = Duration::new(self.previous_secs, self.previous_nanos);
-        let delay =
-            policy
-                .jitter
-                .apply(shaped, policy.base, policy.max_delay, &mut previous, random);
-        (self.previous_secs, self.previous_nanos) = (previous.as_secs(), previous.subsec_nanos());
         self.step();
         delay
     }

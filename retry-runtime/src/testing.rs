@@ -52,16 +52,19 @@ thread_local! {
 /// a retry's sleep costs no thread-local access.
 static INSTALLED: AtomicUsize = AtomicUsize::new(0);
 
+#[inline]
 fn any_recording() -> bool {
     INSTALLED.load(Ordering::Relaxed) != 0
 }
 
 /// Records `delay` instead of sleeping it when a recording is active on this thread.
 /// Returns whether the sleep was recorded (and must be skipped).
+#[inline]
 pub(crate) fn skip(delay: Duration) -> bool {
-    if !any_recording() {
-        return false;
-    }
+    any_recording() && record_sleep(delay)
+}
+
+fn record_sleep(delay: Duration) -> bool {
     RECORDER.with_borrow_mut(|recorder| match recorder {
         Some(recorder) => {
             recorder.delays.push(delay);
