@@ -24,16 +24,13 @@
 //! assert_eq!(delays, [1, 2].map(Duration::from_secs));
 //! ```
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::future::Future;
 use std::time::Duration;
-
-use pin_project_lite::pin_project;
 
 use crate::engine::Engine;
 pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
-use crate::sleep::{DefaultSleep, MaybeSleep, sleep, sleep_async};
+pub use crate::retry_future::RetryFuture;
+use crate::sleep::{DefaultSleep, sleep};
 use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
 /// A retried call being set up: from [`Policy::retry`] (`M` is [`Blocking`]) or
@@ -41,10 +38,10 @@ use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
 #[must_use = "a retried call does nothing until `.call()` (sync) or `.await` (async)"]
 #[derive(Debug, Clone)]
 pub struct Retrying<'p, Op, M = Blocking, K = Rules<'p>> {
-    policy: &'p Policy,
-    op: Op,
-    mode: M,
-    rules: K,
+    pub(crate) policy: &'p Policy,
+    pub(crate) op: Op,
+    pub(crate) mode: M,
+    pub(crate) rules: K,
 }
 
 /// The mode of [`Policy::retry`]: attempts on this thread, sleeping with
@@ -56,7 +53,7 @@ pub struct Blocking;
 /// (`tokio::time::sleep` unless [`Retrying::sleep`] says otherwise).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Async<S = DefaultSleep> {
-    sleep: S,
+    pub(crate) sleep: S,
 }
 
 /// An operation a [`Retrying`] can run in mode `M`: a closure that returns an
@@ -76,6 +73,14 @@ where
     Fut: Future<Output: Outcome>,
 {
     type Outcome = Fut::Output;
+}
+
+/// `rules` with `$field` set to `$value` (of another type, maybe) and the `$keep` fields
+/// kept.
+macro_rules! replace {
+    ($rules:ident, $field:ident: $value:expr; $($keep:ident),*) => {
+        Rules { $field: $value, $($keep: $rules.$keep),* }
+    };
 }
 
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
@@ -136,6 +141,17 @@ impl Policy {
     }
 }
 
+impl<'p, Op, M, K> Retrying<'p, Op, M, K> {
+    fn with_rules<K2>(self, rules: impl FnOnce(K) -> K2) -> Retrying<'p, Op, M, K2> {
+        Retrying {
+            policy: self.policy,
+            op: self.op,
+            mode: self.mode,
+            rules: rules(self.rules),
+        }
+    }
+}
+
 impl<'p, Op, M, W, O, H, A, G> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G>>
 where
     Op: Operation<M>,
@@ -160,28 +176,9 @@ where
     where
         F: Fn(&Failure<Op, M>) -> bool,
     {
-        let Rules {
-            when: _,
-            when_ok,
-            hint,
-            on_retry,
-            on_give_up,
-            budget,
-        } = self.rules;
-        let rules = Rules {
-            when: retry_if,
-            when_ok,
-            hint,
-            on_retry,
-            on_give_up,
-            budget,
-        };
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: self.mode,
-            rules,
-        }
+        self.with_rules(
+            |rules| replace!(rules, when: retry_if; when_ok, hint, on_retry, on_give_up, budget),
+        )
     }
 
     /// `when_ok`: a success for which `retry_if` returns `true` is retried too; when the
@@ -207,28 +204,9 @@ where
     where
         F: Fn(&Success<Op, M>) -> bool,
     {
-        let Rules {
-            when,
-            when_ok: _,
-            hint,
-            on_retry,
-            on_give_up,
-            budget,
-        } = self.rules;
-        let rules = Rules {
-            when,
-            when_ok: retry_if,
-            hint,
-            on_retry,
-            on_give_up,
-            budget,
-        };
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: self.mode,
-            rules,
-        }
+        self.with_rules(
+            |rules| replace!(rules, when_ok: retry_if; when, hint, on_retry, on_give_up, budget),
+        )
     }
 
     /// `hint`: the server's delay for a failure (`Retry-After`, see
@@ -251,28 +229,9 @@ where
     where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
-        let Rules {
-            when,
-            when_ok,
-            hint: _,
-            on_retry,
-            on_give_up,
-            budget,
-        } = self.rules;
-        let rules = Rules {
-            when,
-            when_ok,
-            hint,
-            on_retry,
-            on_give_up,
-            budget,
-        };
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: self.mode,
-            rules,
-        }
+        self.with_rules(
+            |rules| replace!(rules, hint: hint; when, when_ok, on_retry, on_give_up, budget),
+        )
     }
 
     /// `budget`: the shared [`RetryBudget`] this call's retries draw on, instead of the
@@ -311,28 +270,9 @@ where
     where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
-        let Rules {
-            when,
-            when_ok,
-            hint,
-            on_retry: _,
-            on_give_up,
-            budget,
-        } = self.rules;
-        let rules = Rules {
-            when,
-            when_ok,
-            hint,
-            on_retry: hook,
-            on_give_up,
-            budget,
-        };
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: self.mode,
-            rules,
-        }
+        self.with_rules(
+            |rules| replace!(rules, on_retry: hook; when, when_ok, hint, on_give_up, budget),
+        )
     }
 
     /// `on_give_up`: called once with the [`GiveUp`] when the call returns an outcome it
@@ -352,28 +292,9 @@ where
     where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
-        let Rules {
-            when,
-            when_ok,
-            hint,
-            on_retry,
-            on_give_up: _,
-            budget,
-        } = self.rules;
-        let rules = Rules {
-            when,
-            when_ok,
-            hint,
-            on_retry,
-            on_give_up: hook,
-            budget,
-        };
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: self.mode,
-            rules,
-        }
+        self.with_rules(
+            |rules| replace!(rules, on_give_up: hook; when, when_ok, hint, on_retry, budget),
+        )
     }
 }
 
@@ -439,120 +360,5 @@ impl<'p, Op, S, K> Retrying<'p, Op, Async<S>, K> {
             mode: Async { sleep },
             rules: self.rules,
         }
-    }
-}
-
-impl<'p, Op, Fut, S, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S>, Rules<'p, W, O, H, A, G>>
-where
-    Op: FnMut() -> Fut,
-    Fut: Future<Output: Outcome>,
-    S: AsyncSleep,
-    W: Predicate<<Fut::Output as Outcome>::Failure>,
-    O: Predicate<<Fut::Output as Outcome>::Success>,
-    H: Hint<<Fut::Output as Outcome>::Failure>,
-    A: OnRetry<Fut::Output>,
-    G: OnGiveUp<Fut::Output>,
-{
-    type Output = Fut::Output;
-    type IntoFuture = RetryFuture<'p, Op, Fut, S, Rules<'p, W, O, H, A, G>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        RetryFuture {
-            policy: self.policy,
-            op: self.op,
-            sleeper: self.mode.sleep,
-            rules: self.rules,
-            engine: Engine::unstarted(),
-            state: State::Start,
-        }
-    }
-}
-
-pin_project! {
-    /// The future of an async [`Retrying`]: attempts one after another, sleeping between
-    /// them. Dropping it cancels the call.
-    #[must_use = "futures do nothing unless polled"]
-    pub struct RetryFuture<'p, Op, Fut, S: AsyncSleep, K> {
-        policy: &'p Policy,
-        op: Op,
-        sleeper: S,
-        rules: K,
-        engine: Engine,
-        #[pin]
-        state: State<Fut, S::Sleep>,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    enum State<Fut, Sl> {
-        Start,
-        Attempt { #[pin] attempt: Fut },
-        Sleep { #[pin] sleep: MaybeSleep<Sl> },
-        Done,
-    }
-}
-
-impl<Op, Fut, R, S, W, O, H, A, G> Future for RetryFuture<'_, Op, Fut, S, Rules<'_, W, O, H, A, G>>
-where
-    Op: FnMut() -> Fut,
-    Fut: Future<Output = R>,
-    R: Outcome,
-    S: AsyncSleep,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R>,
-    G: OnGiveUp<R>,
-{
-    type Output = R;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
-        let mut this = self.project();
-        loop {
-            match this.state.as_mut().project() {
-                StateProj::Start => {
-                    let timed = Rules::<W, O, H, A, G>::timed::<R>();
-                    *this.engine = Engine::new(this.policy, timed);
-                    this.state.set(State::Attempt {
-                        attempt: (this.op)(),
-                    });
-                }
-                StateProj::Attempt { attempt } => {
-                    let outcome = ready!(attempt.poll(cx));
-                    let verdict =
-                        this.rules
-                            .judge(this.engine, this.policy, &outcome, "Policy::retry_async");
-                    match verdict {
-                        Some(delay) => {
-                            drop(outcome);
-                            let sleep = sleep_async(delay, &*this.sleeper);
-                            this.state.set(State::Sleep { sleep });
-                        }
-                        None => {
-                            this.state.set(State::Done);
-                            return Poll::Ready(outcome);
-                        }
-                    }
-                }
-                StateProj::Sleep { sleep } => {
-                    ready!(sleep.poll(cx));
-                    this.state.set(State::Attempt {
-                        attempt: (this.op)(),
-                    });
-                }
-                StateProj::Done => panic!("`RetryFuture` polled after completion"),
-            }
-        }
-    }
-}
-
-impl<Op, Fut, S: AsyncSleep, K> std::fmt::Debug for RetryFuture<'_, Op, Fut, S, K> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RetryFuture")
-            .field("policy", self.policy)
-            .field("engine", &self.engine)
-            .finish_non_exhaustive()
     }
 }

@@ -120,28 +120,26 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
     /// `on_retry`: called before each sleep.
     #[inline]
     pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G> {
-        Judge {
-            judgement: self.judgement,
-            engine: self.engine,
-            policy: self.policy,
-            budget: self.budget,
-            function: self.function,
-            on_retry: hook,
-            on_give_up: self.on_give_up,
-        }
+        self.with_hooks(|_, on_give_up| (hook, on_give_up))
     }
 
     /// `on_give_up`: called once when the call gives up.
     #[inline]
     pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F> {
+        self.with_hooks(|on_retry, _| (on_retry, hook))
+    }
+
+    #[inline]
+    fn with_hooks<A2, G2>(self, hooks: impl FnOnce(A, G) -> (A2, G2)) -> Judge<'a, R, A2, G2> {
+        let (on_retry, on_give_up) = hooks(self.on_retry, self.on_give_up);
         Judge {
             judgement: self.judgement,
             engine: self.engine,
             policy: self.policy,
             budget: self.budget,
             function: self.function,
-            on_retry: self.on_retry,
-            on_give_up: hook,
+            on_retry,
+            on_give_up,
         }
     }
 

@@ -419,6 +419,7 @@ mod outcome;
 mod policy;
 mod report;
 mod retry_after;
+mod retry_future;
 mod schedule;
 mod sleep;
 pub mod testing;
