@@ -1,6 +1,8 @@
 //! The macro's parser and expander, driven directly on token streams: fed every valid
 //! example of the docs and the spec, and 10^5 generated or mutated inputs, it never panics
-//! and every rejection is an error spanned inside the input.
+//! and every rejection is an error spanned inside the input. The expansions of
+//! `expand/*.rs` are compared with `expand/*.expanded.rs`, formatted as users see them in
+//! `cargo expand` (`UPDATE_EXPANDED=1` rewrites them).
 //!
 //! The macro crate cannot export functions, so its modules are compiled into this test.
 
@@ -21,7 +23,9 @@ mod keys;
 #[path = "../retry-macro/src/valid.rs"]
 mod valid;
 
+use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::str::FromStr;
 
 use proc_macro2::TokenStream;
@@ -256,4 +260,61 @@ fn inputs_the_fuzzer_found_are_rejected_at_their_token() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].to_string(), "expected `,`");
     assert_eq!(errors[0].span().start().column, 37);
+}
+
+/// `code` as rustfmt prints it.
+fn rustfmt(code: &str) -> String {
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rustfmt (rustup component add rustfmt)");
+    let mut stdin = child.stdin.take().expect("rustfmt's stdin");
+    stdin.write_all(code.as_bytes()).expect("code to rustfmt");
+    drop(stdin);
+    let output = child.wait_with_output().expect("rustfmt's output");
+    assert!(output.status.success(), "rustfmt failed on:\n{code}");
+    String::from_utf8(output.stdout).expect("UTF-8 from rustfmt")
+}
+
+/// Splits `#[retry(ARGS)] ITEM` into `ARGS` and `ITEM`.
+fn split_attribute(source: &str) -> (TokenStream, TokenStream) {
+    let start = source.find("#[retry(").expect("a #[retry(...)] attribute") + "#[retry(".len();
+    let end = source[start..].find(")]\n").expect("the attribute's end") + start;
+    let args = TokenStream::from_str(&source[start..end]).expect("the attribute's tokens");
+    let item = TokenStream::from_str(&source[end + 3..]).expect("the item's tokens");
+    (args, item)
+}
+
+#[test]
+fn expansions_match_the_golden_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("expand");
+    let update = std::env::var_os("UPDATE_EXPANDED").is_some();
+    let mut compared = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/expand")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| !path.to_string_lossy().ends_with(".expanded.rs"))
+        .collect();
+    entries.sort();
+    for input in entries {
+        let source = std::fs::read_to_string(&input).expect("an input");
+        let (args, item) = split_attribute(&source);
+        let expanded = rustfmt(&expand::retry(args, &item).to_string());
+        let golden = input.with_extension("expanded.rs");
+        if update {
+            std::fs::write(&golden, &expanded).expect("the golden file written");
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert_eq!(
+            expanded,
+            expected,
+            "{} expands differently (UPDATE_EXPANDED=1 rewrites it)",
+            input.display()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 3, "only {compared} golden expansions");
 }

@@ -1,0 +1,42 @@
+async fn fetch(client: &Client) -> Result<Item, Error> {
+    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
+        .max_attempts(5)
+        .base(::core::time::Duration::from_millis(100))
+        .max_delay(::core::time::Duration::from_secs(2))
+        .jitter(::retry_runtime::Jitter::Full);
+    let mut __retry_state = ::retry_runtime::__private::Retry::timed(&__RETRY_POLICY);
+    loop {
+        {
+            let __retry_delay = {
+                let __retry_outcome: Result<Item, Error> = async {
+                    if let ::core::option::Option::Some(__retry_early) =
+                        ::core::option::Option::None::<Result<Item, Error>>
+                    {
+                        #[allow(unreachable_code)]
+                        return __retry_early;
+                    }
+                    { client.get().await }
+                }
+                .await;
+                match __retry_state
+                    .judge(
+                        &__RETRY_POLICY,
+                        &__retry_outcome,
+                        "fetch",
+                        ::retry_runtime::__private::describe!(),
+                    )
+                    .on_give_up(report)
+                    .next()
+                {
+                    ::core::option::Option::Some(__retry_delay) => __retry_delay,
+                    ::core::option::Option::None => return __retry_outcome,
+                }
+            };
+            ::retry_runtime::__private::sleep_async(
+                __retry_delay,
+                &::retry_runtime::__private::DefaultSleep,
+            )
+        }
+        .await;
+    }
+}

@@ -1,0 +1,42 @@
+async fn send(&self, body: String) -> Option<u16> {
+    #![allow(unused_mut)]
+    let __retry_policy = &self.policy;
+    let mut __retry_state = ::retry_runtime::__private::Retry::timed(&__retry_policy);
+    loop {
+        {
+            let __retry_delay = {
+                let __retry_outcome: Option<u16> = async {
+                    if let ::core::option::Option::Some(__retry_early) =
+                        ::core::option::Option::None::<Option<u16>>
+                    {
+                        #[allow(unreachable_code)]
+                        return __retry_early;
+                    }
+                    {
+                        let body = ::core::clone::Clone::clone(&body);
+                        { self.post(body).await }
+                    }
+                }
+                .await;
+                match __retry_state
+                    .judge(
+                        &__retry_policy,
+                        &__retry_outcome,
+                        "send",
+                        ::retry_runtime::__private::describe!(),
+                    )
+                    .on_retry(|a| log(a))
+                    .next()
+                {
+                    ::core::option::Option::Some(__retry_delay) => __retry_delay,
+                    ::core::option::Option::None => return __retry_outcome,
+                }
+            };
+            ::retry_runtime::__private::sleep_async(
+                __retry_delay,
+                &::retry_runtime::__private::DefaultSleep,
+            )
+        }
+        .await;
+    }
+}

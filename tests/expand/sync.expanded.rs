@@ -1,0 +1,26 @@
+pub fn fetch(id: u32) -> Result<String, Error> {
+    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
+        .max_attempts(3)
+        .base(::core::time::Duration::from_millis(10));
+    let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
+    loop {
+        let __retry_delay = {
+            #[allow(clippy::redundant_closure_call)]
+            let __retry_outcome = (|| -> Result<String, Error> { client().get(id) })();
+            match __retry_state
+                .judge(
+                    &__RETRY_POLICY,
+                    &__retry_outcome,
+                    "fetch",
+                    ::retry_runtime::__private::describe!(),
+                )
+                .when(|e| e.is_transient())
+                .next()
+            {
+                ::core::option::Option::Some(__retry_delay) => __retry_delay,
+                ::core::option::Option::None => return __retry_outcome,
+            }
+        };
+        ::retry_runtime::__private::sleep(__retry_delay);
+    }
+}
