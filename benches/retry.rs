@@ -1,5 +1,5 @@
-//! Side by side in one run: a direct call, a hand-written loop, `#[retry]` (sync and
-//! async), `Policy::retry`, backon (sync and async) and tokio-retry2, on the success path
+//! Side by side in one run: a direct call, hand-written loops, `#[retry]` and the closure
+//! builders (sync and async), backon (sync and async) and tokio-retry2, on the success path
 //! and on 3 failures then success, with zero delays.
 //!
 //! `cargo bench -p retry-benches`
@@ -54,7 +54,9 @@ fn asynchronous(c: &mut Criterion) {
             bench!("direct call", Flaky::call_async);
         }
         bench!("hand-written loop", b::hand_loop_async);
+        bench!("hand-written loop, tokio sleep", b::hand_loop_sleep_async);
         bench!("#[retry]", b::attribute_async);
+        bench!("Policy::retry_async", b::policy_async);
         bench!("backon", b::backon_async);
         bench!("tokio-retry2", b::tokio_retry2);
         group.finish();

@@ -5,20 +5,20 @@
 //! #[retry(max = 3, base = "10ms", when = |e| e.is_transient())]
 //! fn f(x: u32) -> Result<u8, E> { body }
 //!
-//! // Output:
+//! // Output (`tests/expand/*.expanded.rs` has whole examples):
 //! fn f(x: u32) -> Result<u8, E> {
-//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(&const {
-//!         ::retry_runtime::Policy::new()
-//!             .max_attempts(3)
-//!             .base(::core::time::Duration::from_millis(10))
-//!     });
+//!     const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
+//!         .max_attempts(3)
+//!         .base(::core::time::Duration::from_millis(10));
+//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
 //!     loop {
 //!         let __retry_delay = {
 //!             let __retry_outcome = (|| -> Result<u8, E> { body })();
-//!             match __retry_state
-//!                 .judge(&__retry_outcome, "f", ::retry_runtime::__private::describe!())
-//!                 .when(|e| e.is_transient())
-//!                 .next()
+//!             match ::retry_runtime::__private::judge!(
+//!                 __retry_state, &__RETRY_POLICY, &__retry_outcome, "f"
+//!             )
+//!             .when(|e| e.is_transient())
+//!             .next()
 //!             {
 //!                 ::core::option::Option::Some(__retry_delay) => __retry_delay,
 //!                 ::core::option::Option::None => return __retry_outcome,
@@ -29,8 +29,10 @@
 //! }
 //! ```
 //!
-//! An `async fn` runs each attempt as `async { body }.await` instead, and sleeps with
-//! `__private::sleep_async(__retry_delay, &sleep).await`. The signature is printed back as written.
+//! An `async fn` runs each attempt as `async { body }.await` instead, and awaits
+//! `__private::sleep_async(__retry_delay, &sleep)` from a block that ends the delay's scope.
+//! A schedule given by expressions, or `policy = expr`, is a local evaluated once per call.
+//! The signature is printed back as written; the body's inner attributes stay on top.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -119,7 +121,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let function = sig.ident.to_string();
-    let mut verdict = quote!(#retry.judge(&#policy_local, #outcome_ref, #function, #krate::__private::describe!()));
+    let mut verdict =
+        quote!(#krate::__private::judge!(#retry, &#policy_local, #outcome_ref, #function));
     for given in args.iter() {
         if let Emit::Judge { by_ref, .. } = given.key.emit {
             let (key, value) = (&given.ident, given.value.to_tokens(&krate));

@@ -71,30 +71,31 @@ impl<'a, T> DescribeNothing<'a> for Describe<'a, T> {
     }
 }
 
-/// The describer the expansion passes to `judge`: `&|error| -> Described`.
+/// `state.judge(policy, outcome, function)` as the expansion writes it: with the `tracing`
+/// feature, `judge_described` and a describer that picks how the error is shown.
 #[cfg(feature = "tracing")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __retry_describe {
-    () => {
-        &|__error| {
+macro_rules! __retry_judge {
+    ($state:ident, $policy:expr, $outcome:expr, $function:expr) => {
+        $state.judge_described($policy, $outcome, $function, &|__error| {
             #[allow(unused_imports)]
             use $crate::__private::{
                 DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _,
             };
             (&&&$crate::__private::Describe(__error)).describe()
-        }
+        })
     };
 }
 
-/// The describer the expansion passes to `judge`: without the `tracing` feature there is
-/// no event to show the error in.
+/// `state.judge(policy, outcome, function)` as the expansion writes it: without the
+/// `tracing` feature there is no event to show the error in.
 #[cfg(not(feature = "tracing"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __retry_describe {
-    () => {
-        &|_| $crate::__private::Described::Nothing
+macro_rules! __retry_judge {
+    ($state:ident, $policy:expr, $outcome:expr, $function:expr) => {
+        $state.judge($policy, $outcome, $function)
     };
 }
 
@@ -107,26 +108,53 @@ mod tests {
     #[derive(Debug)]
     struct OnlyDebug;
 
-    /// As `judge` receives it: the closure's type comes from this signature.
-    fn show<T>(value: &T, describe: &dyn for<'x> Fn(&'x T) -> Described<'x>) -> String {
-        describe(value).to_string()
+    /// Stands for `Retry` in `__retry_judge!`: says how the error would be shown.
+    struct State;
+
+    impl State {
+        fn judge<T>(&mut self, _: &(), _: &T, _: &str) -> String {
+            "not described".into()
+        }
+
+        fn judge_described<T>(
+            &mut self,
+            _: &(),
+            error: &T,
+            _: &str,
+            describe: &dyn for<'x> Fn(&'x T) -> Described<'x>,
+        ) -> String {
+            describe(error).to_string()
+        }
+    }
+
+    /// A macro, not a fn: the choice needs the error's concrete type.
+    macro_rules! show {
+        ($error:expr) => {{
+            let mut state = State;
+            let _ = state.judge(&(), $error, "f");
+            crate::__retry_judge!(state, &(), $error, "f")
+        }};
     }
 
     #[cfg(feature = "tracing")]
     #[test]
     fn prefers_display_then_debug_then_nothing() {
-        let io = std::io::Error::other("disk on fire");
-        assert_eq!(show(&io, crate::__retry_describe!()), "disk on fire");
-        assert_eq!(show(&OnlyDebug, crate::__retry_describe!()), "OnlyDebug");
-        assert_eq!(show(&Opaque, crate::__retry_describe!()), "-");
+        assert_eq!(
+            show!(&std::io::Error::other("disk on fire")),
+            "disk on fire"
+        );
+        assert_eq!(show!(&OnlyDebug), "OnlyDebug");
+        assert_eq!(show!(&Opaque), "-");
     }
 
     #[cfg(not(feature = "tracing"))]
     #[test]
     fn describes_nothing_without_tracing() {
-        let io = std::io::Error::other("disk on fire");
-        assert_eq!(show(&io, crate::__retry_describe!()), "-");
+        assert_eq!(
+            show(&std::io::Error::other("disk on fire")),
+            "not described"
+        );
         assert_eq!(Described::Debug(&OnlyDebug).to_string(), "OnlyDebug");
-        let _ = Opaque;
+        let _ = show(&Opaque);
     }
 }

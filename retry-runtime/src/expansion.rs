@@ -8,7 +8,7 @@
 //! loop {
 //!     let __retry_delay = {
 //!         let __retry_outcome = /* the body, in its own scope */;
-//!         match __retry_state.judge(&__retry_outcome, "f", describe!()).when(..).next() {
+//!         match judge!(__retry_state, &policy, &__retry_outcome, "f").when(..).next() {
 //!             Some(__retry_delay) => __retry_delay,
 //!             None => return __retry_outcome,
 //!         }
@@ -23,6 +23,7 @@
 use std::borrow::Borrow;
 use std::time::Duration;
 
+use crate::describe::Described;
 use crate::engine::Engine;
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
 use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
@@ -50,15 +51,38 @@ impl Retry {
         Retry { engine }
     }
 
-    /// Judges the outcome of the attempt that just ended, in fn `function`; `describe`
-    /// shows a failure in the `tracing` events.
+    /// Judges the outcome of the attempt that just ended, in fn `function`. The expansion
+    /// calls it through `__private::judge!`, which is this without the `tracing` feature.
     #[inline]
     pub fn judge<'a, R: Outcome, P: Borrow<Policy>>(
         &'a mut self,
         policy: &'a P,
         outcome: &'a R,
         function: &'static str,
+    ) -> Judge<'a, R> {
+        self.judge_with(policy, outcome, function, |_| Described::Nothing)
+    }
+
+    /// [`judge`](Retry::judge), with `describe` to show a failure in the `tracing` events
+    /// (`__private::judge!` with the `tracing` feature).
+    #[inline]
+    pub fn judge_described<'a, R: Outcome, P: Borrow<Policy>>(
+        &'a mut self,
+        policy: &'a P,
+        outcome: &'a R,
+        function: &'static str,
         describe: Describer<'_, R::Failure>,
+    ) -> Judge<'a, R> {
+        self.judge_with(policy, outcome, function, describe)
+    }
+
+    #[inline]
+    fn judge_with<'a, R: Outcome, P: Borrow<Policy>>(
+        &'a mut self,
+        policy: &'a P,
+        outcome: &'a R,
+        function: &'static str,
+        describe: impl FnOnce(&'a R::Failure) -> Described<'a>,
     ) -> Judge<'a, R> {
         let policy = policy.borrow();
         Judge {

@@ -24,7 +24,10 @@ impl<'a, R: Outcome> Judgement<'a, R> {
     /// A failure is retryable and a success is returned, until the predicates say
     /// otherwise; `describe` shows the failure in the events.
     #[inline]
-    pub(crate) fn new(outcome: &'a R, describe: Describer<'_, R::Failure>) -> Self {
+    pub(crate) fn new(
+        outcome: &'a R,
+        describe: impl FnOnce(&'a R::Failure) -> Described<'a>,
+    ) -> Self {
         let (verdict, error) = match outcome.failure() {
             Some(failure) => (Verdict::Retryable(None), describe(failure)),
             None if outcome.success().is_some() => (Verdict::Success, Described::Nothing),
@@ -278,7 +281,7 @@ impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
         A: OnRetry<R>,
         G: OnGiveUp<R>,
     {
-        Judgement::new(outcome, &|_| Described::Nothing)
+        Judgement::new(outcome, |_| Described::Nothing)
             .when(&self.when)
             .when_ok(&self.when_ok)
             .hint(&self.hint)

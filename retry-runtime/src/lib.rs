@@ -427,7 +427,7 @@ pub mod testing;
 /// What `#[retry]` expands to. Not public API: names and signatures change without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::__retry_describe as describe;
+    pub use crate::__retry_judge as judge;
     pub use crate::describe::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described,
     };

@@ -18,15 +18,14 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                     { client.get().await }
                 }
                 .await;
-                match __retry_state
-                    .judge(
-                        &__RETRY_POLICY,
-                        &__retry_outcome,
-                        "fetch",
-                        ::retry_runtime::__private::describe!(),
-                    )
-                    .on_give_up(report)
-                    .next()
+                match ::retry_runtime::__private::judge!(
+                    __retry_state,
+                    &__RETRY_POLICY,
+                    &__retry_outcome,
+                    "fetch"
+                )
+                .on_give_up(report)
+                .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,
                     ::core::option::Option::None => return __retry_outcome,

@@ -18,15 +18,14 @@ async fn send(&self, body: String) -> Option<u16> {
                     }
                 }
                 .await;
-                match __retry_state
-                    .judge(
-                        &__retry_policy,
-                        &__retry_outcome,
-                        "send",
-                        ::retry_runtime::__private::describe!(),
-                    )
-                    .on_retry(|a| log(a))
-                    .next()
+                match ::retry_runtime::__private::judge!(
+                    __retry_state,
+                    &__retry_policy,
+                    &__retry_outcome,
+                    "send"
+                )
+                .on_retry(|a| log(a))
+                .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,
                     ::core::option::Option::None => return __retry_outcome,

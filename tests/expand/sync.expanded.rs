@@ -7,15 +7,14 @@ pub fn fetch(id: u32) -> Result<String, Error> {
         let __retry_delay = {
             #[allow(clippy::redundant_closure_call)]
             let __retry_outcome = (|| -> Result<String, Error> { client().get(id) })();
-            match __retry_state
-                .judge(
-                    &__RETRY_POLICY,
-                    &__retry_outcome,
-                    "fetch",
-                    ::retry_runtime::__private::describe!(),
-                )
-                .when(|e| e.is_transient())
-                .next()
+            match ::retry_runtime::__private::judge!(
+                __retry_state,
+                &__RETRY_POLICY,
+                &__retry_outcome,
+                "fetch"
+            )
+            .when(|e| e.is_transient())
+            .next()
             {
                 ::core::option::Option::Some(__retry_delay) => __retry_delay,
                 ::core::option::Option::None => return __retry_outcome,
