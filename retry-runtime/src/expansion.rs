@@ -28,7 +28,7 @@ use crate::engine::Engine;
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
 use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
-/// One retried call's [`Engine`]. Its policy (a `Policy`, a `&Policy`, or for schedules
+/// One retried call's `Engine`. Its policy (a `Policy`, a `&Policy`, or for schedules
 /// known at compile time a `&'static Policy`, which keeps async fns small) is a local of
 /// its own, passed to each `judge`.
 #[derive(Debug)]

@@ -230,7 +230,7 @@ impl<R, F: Fn(&GiveUp<'_, R>)> OnGiveUp<R> for F {
     }
 }
 
-/// The keys of a closure builder, kept until the call runs: what [`Judgement`] applies to
+/// The keys of a closure builder, kept until the call runs: what `Judgement` applies to
 /// each outcome.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook> {
