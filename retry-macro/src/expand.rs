@@ -144,7 +144,20 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     } else {
         quote!({ #(#clones)* #block })
     };
-    let attempt = attempt(&sig, &ret, &outcome, &body, body_span);
+    // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
+    let sleeper = sig.asyncness.is_some().then(|| match args.expr(&keys::SLEEP) {
+        Some(path) => path.to_token_stream(),
+        None => quote!(#krate::__private::DefaultSleep),
+    });
+    // Spanned at the key: an outcome that cannot stand for a timed-out attempt is
+    // reported there.
+    let within = args.get(&keys::ATTEMPT_TIMEOUT).map(|given| {
+        let limit = given.value.to_tokens(&krate);
+        let method = Ident::new("within", given.ident.span());
+        let call = quote!(#retry.#method);
+        (call, quote!(&#policy_local, #limit, &#sleeper, #function,))
+    });
+    let attempt = attempt(&sig, &ret, &outcome, &body, body_span, within.as_ref());
     // One attempt and its verdict: the delay before the next attempt, or a return. The
     // outcome's scope ends here, before the sleep.
     let next = quote! {
@@ -153,7 +166,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             #verdict
         };
     };
-    let sleep = sleep(args, &sig, &krate, &delay, &next);
+    let sleep = sleep(sleeper.as_ref(), &krate, &delay, &next);
 
     quote! {
         #(#attrs)*
@@ -168,29 +181,36 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     }
 }
 
-/// The statement that runs one attempt into `outcome`, in its own scope.
+/// The statement that runs one attempt into `outcome`, in its own scope. `within` is the
+/// call that puts an async attempt under `attempt_timeout`: `state.within` and its
+/// arguments but the attempt.
 fn attempt(
     sig: &syn::Signature,
     ret: &Type,
     outcome: &Ident,
     body: &TokenStream,
     body_span: Span,
+    within: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
     if sig.asyncness.is_some() {
         let early = Ident::new("__retry_early", Span::mixed_site());
         // Spanned at the body, like the sync closure. The dead `return` fixes the async
         // block's output type, so that `?` and `return` in the body infer as they do in the
         // fn.
-        quote_spanned! {body_span=>
-            let #outcome: #ret = async {
+        let attempt = quote_spanned! {body_span=>
+            async {
                 if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
                     #[allow(unreachable_code)]
                     return #early;
                 }
                 #body
             }
-            .await;
-        }
+        };
+        let attempt = match within {
+            Some((call, args)) => quote!(#call(#args #attempt)),
+            None => attempt,
+        };
+        quote!(let #outcome: #ret = #attempt.await;)
     } else {
         // Spanned at the body: a body that moves an argument is reported there.
         quote_spanned! {body_span=>
@@ -203,21 +223,16 @@ fn attempt(
 /// The loop's body: `next` (one attempt, which binds `delay`), then the sleep. An async fn
 /// awaits a block that ends `delay`'s scope first, so that its future does not keep it.
 fn sleep(
-    args: &Args,
-    sig: &syn::Signature,
+    sleeper: Option<&TokenStream>,
     krate: &TokenStream,
     delay: &Ident,
     next: &TokenStream,
 ) -> TokenStream {
-    if sig.asyncness.is_none() {
+    let Some(sleeper) = sleeper else {
         return quote! {
             #next
             #krate::__private::sleep(#delay);
         };
-    }
-    let sleeper = match args.expr(&keys::SLEEP) {
-        Some(path) => path.to_token_stream(),
-        None => quote!(#krate::__private::DefaultSleep),
     };
     quote! {
         {
@@ -231,6 +246,7 @@ fn sleep(
 /// Whether every schedule key is a literal (no duration given as an expression).
 fn constant_schedule(args: &Args) -> bool {
     args.iter()
+        .filter(|given| given.key.in_schedule())
         .all(|given| !matches!(given.value, Value::Duration(DurationValue::Expr(_))))
 }
 

@@ -75,6 +75,12 @@ pub(crate) const POLICY: Key = Key {
     example: "policy = &self.retry_policy",
     emit: Emit::Expansion,
 };
+pub(crate) const ATTEMPT_TIMEOUT: Key = Key {
+    name: "attempt_timeout",
+    form: Form::Duration,
+    example: "attempt_timeout = \"2s\"",
+    emit: Emit::Expansion,
+};
 pub(crate) const CLONE: Key = Key {
     name: "clone",
     form: Form::Names,
@@ -200,6 +206,7 @@ pub(crate) const KEYS: &[Key] = &[
         example: "on_give_up = |give_up| log(give_up)",
         emit: judge(true),
     },
+    ATTEMPT_TIMEOUT,
     CLONE,
     SLEEP,
     CRATE,

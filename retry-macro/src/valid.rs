@@ -15,7 +15,8 @@ pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
 
 /// Checks the keys against the fn.
 pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
-    errors.check(check_signature(args, func));
+    errors.check(check_signature(func));
+    check_async_keys(args, func, errors);
     if let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) {
         for name in names {
             errors.check(check_clone(name, func));
@@ -23,7 +24,7 @@ pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
     }
 }
 
-fn check_signature(args: &Args, func: &RetryFn) -> syn::Result<()> {
+fn check_signature(func: &RetryFn) -> syn::Result<()> {
     let sig = &func.sig;
     if let Some(constness) = &sig.constness {
         return Err(syn::Error::new(
@@ -41,13 +42,27 @@ fn check_signature(args: &Args, func: &RetryFn) -> syn::Result<()> {
             ),
         ));
     }
-    if let (Some(sleep), None) = (args.get(&keys::SLEEP), &sig.asyncness) {
-        return Err(syn::Error::new(
+    Ok(())
+}
+
+/// The keys that only an async fn can honour.
+fn check_async_keys(args: &Args, func: &RetryFn, errors: &mut Errors) {
+    if func.sig.asyncness.is_some() {
+        return;
+    }
+    if let Some(sleep) = args.get(&keys::SLEEP) {
+        errors.push(syn::Error::new(
             sleep.ident.span(),
             "`sleep` applies to `async fn`s; a sync `#[retry]` fn sleeps with `std::thread::sleep`",
         ));
     }
-    Ok(())
+    if let Some(timeout) = args.get(&keys::ATTEMPT_TIMEOUT) {
+        errors.push(syn::Error::new(
+            timeout.ident.span(),
+            "`attempt_timeout` applies to `async fn`s: a running sync attempt cannot be \
+             interrupted; give the operation a timeout of its own (a socket's read timeout, say)",
+        ));
+    }
 }
 
 /// `clone(name)`: `name` must be an argument bound by value, with a type that is not a

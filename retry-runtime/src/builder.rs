@@ -30,6 +30,7 @@ use std::time::Duration;
 use crate::engine::Engine;
 pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
 pub use crate::retry_future::RetryFuture;
+pub use crate::running::{OneByOne, Runner, TimeLimit};
 use crate::sleep::{DefaultSleep, sleep};
 use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
@@ -52,8 +53,9 @@ pub struct Blocking;
 /// The mode of [`Policy::retry_async`]: attempts are futures, sleeping with `S`
 /// (`tokio::time::sleep` unless [`Retrying::sleep`] says otherwise).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Async<S = DefaultSleep> {
+pub struct Async<S = DefaultSleep, T = OneByOne> {
     pub(crate) sleep: S,
+    pub(crate) runner: T,
 }
 
 /// An operation a [`Retrying`] can run in mode `M`: a closure that returns an
@@ -67,7 +69,7 @@ impl<F: FnMut() -> R, R: Outcome> Operation<Blocking> for F {
     type Outcome = R;
 }
 
-impl<F, Fut, S> Operation<Async<S>> for F
+impl<F, Fut, S, T> Operation<Async<S, T>> for F
 where
     F: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
@@ -134,6 +136,7 @@ impl Policy {
             policy: self,
             op,
             mode: Async {
+                runner: OneByOne,
                 sleep: DefaultSleep,
             },
             rules: Rules::new(),
@@ -334,7 +337,7 @@ where
     }
 }
 
-impl<'p, Op, S, K> Retrying<'p, Op, Async<S>, K> {
+impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T>, K> {
     /// The async sleep of another runtime: `sleep(delay)` returns a future that completes
     /// after `delay` (see [`AsyncSleep`]). Without it, `tokio::time::sleep`.
     ///
@@ -353,11 +356,46 @@ impl<'p, Op, S, K> Retrying<'p, Op, Async<S>, K> {
     /// assert_eq!(value, None);
     /// # }
     /// ```
-    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2>, K> {
+    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T>, K> {
         Retrying {
             policy: self.policy,
             op: self.op,
-            mode: Async { sleep },
+            mode: Async {
+                sleep,
+                runner: self.mode.runner,
+            },
+            rules: self.rules,
+        }
+    }
+
+    /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
+    /// before the deadline, when that is shorter) is dropped and judged as the failure
+    /// [`TimedOut`](crate::TimedOut); `when` decides whether it is retried. The outcome
+    /// type must implement [`TimeoutOutcome`](crate::TimeoutOutcome): `Result<T, E>` with
+    /// `E: From<TimedOut>`, or `Option<T>`. The timer is the call's own async sleep.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, TimedOut};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let policy = Policy::new().max_attempts(2).base(Duration::from_secs(1));
+    /// let outcome: Result<(), Box<dyn std::error::Error + Send + Sync>> = policy
+    ///     .retry_async(|| std::future::pending()) // never answers
+    ///     .attempt_timeout(Duration::from_secs(2))
+    ///     .await;
+    /// assert_eq!(outcome.unwrap_err().to_string(), "the attempt timed out after 2s");
+    /// # }
+    /// ```
+    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit>, K> {
+        Retrying {
+            policy: self.policy,
+            op: self.op,
+            mode: Async {
+                sleep: self.mode.sleep,
+                runner: TimeLimit(limit),
+            },
             rules: self.rules,
         }
     }

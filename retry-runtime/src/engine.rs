@@ -8,7 +8,7 @@
 //! answers with a [`Step`]: sleep this long and try again, or give up for this reason.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::describe::Described;
 use crate::jitter::ThreadRandom;
@@ -145,6 +145,13 @@ impl Engine {
         }
     }
 
+    /// The time left before `policy`'s deadline, if it has one (zero once it has passed).
+    #[inline]
+    pub(crate) fn until_deadline(&self, policy: &Policy) -> Option<Duration> {
+        let deadline = policy.deadline?;
+        Some(deadline.saturating_sub(self.elapsed()))
+    }
+
     /// The 1-based number of the attempt running or just judged.
     #[inline]
     pub(crate) fn attempt(&self) -> u32 {
@@ -240,6 +247,15 @@ impl Engine {
         }
     }
 }
+
+/// The clock of deadlines and `elapsed`: tokio's with the `tokio` feature, so that
+/// `tokio::time::pause()` governs deadlines as it governs the sleeps (outside a paused
+/// runtime it is the system's monotonic clock), and the standard library's without it.
+#[cfg(feature = "tokio")]
+use tokio::time::Instant;
+
+#[cfg(not(feature = "tokio"))]
+use std::time::Instant;
 
 /// When a call started, on the real clock and on the clock of recorded sleeps.
 #[derive(Debug)]

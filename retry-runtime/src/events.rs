@@ -28,6 +28,17 @@ mod enabled {
         );
     }
 
+    /// One event per attempt cut by `attempt_timeout`.
+    pub(crate) fn timed_out(function: &'static str, attempt: u32, after: Duration) {
+        tracing::warn!(
+            target: "retry_runtime",
+            function,
+            attempt,
+            after = ?after,
+            "attempt timed out",
+        );
+    }
+
     /// One event per call that gives up: `ERROR`, or `DEBUG` when `when` declined the
     /// failure (the caller gets an answer that retrying could not change).
     pub(crate) fn giving_up(
@@ -69,6 +80,9 @@ mod enabled {
     }
 
     #[inline]
+    pub(crate) fn timed_out(_: &'static str, _: u32, _: Duration) {}
+
+    #[inline]
     pub(crate) fn retrying(event: Event<'_>, _: u32, _: Duration, _: Duration) {
         let _ = (event.function, event.error);
     }
@@ -79,4 +93,4 @@ mod enabled {
     }
 }
 
-pub(crate) use enabled::{giving_up, read_the_clock, retrying};
+pub(crate) use enabled::{giving_up, read_the_clock, retrying, timed_out};

@@ -21,12 +21,15 @@
 //! they need no annotations and may borrow what the body borrows mutably.
 
 use std::borrow::Borrow;
+use std::future::Future;
 use std::time::Duration;
 
 use crate::describe::Described;
 use crate::engine::Engine;
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
-use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
+use crate::running::{Runner, TimeLimit};
+use crate::timeout::{TimeoutOutcome, Within};
+use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
 /// One retried call's `Engine`. Its policy (a `Policy`, a `&Policy`, or for schedules
 /// known at compile time a `&'static Policy`, which keeps async fns small) is a local of
@@ -94,6 +97,29 @@ impl Retry {
             on_retry: NoHook,
             on_give_up: NoHook,
         }
+    }
+}
+
+impl Retry {
+    /// Runs `attempt` within `limit` (`attempt_timeout`), or within the time left before
+    /// the deadline when that is shorter, on `sleeper`'s clock.
+    #[inline]
+    pub fn within<F, S, P>(
+        &self,
+        policy: &P,
+        limit: Duration,
+        sleeper: &S,
+        function: &'static str,
+        attempt: F,
+    ) -> Within<F, S::Sleep>
+    where
+        F: Future<Output: TimeoutOutcome>,
+        S: AsyncSleep,
+        P: Borrow<Policy>,
+    {
+        let until_deadline = || self.engine.until_deadline(policy.borrow());
+        let number = self.engine.attempt();
+        TimeLimit(limit).run(attempt, sleeper, until_deadline, function, number)
     }
 }
 

@@ -420,9 +420,11 @@ mod policy;
 mod report;
 mod retry_after;
 mod retry_future;
+mod running;
 mod schedule;
 mod sleep;
 pub mod testing;
+mod timeout;
 
 /// What `#[retry]` expands to. Not public API: names and signatures change without notice.
 #[doc(hidden)]
@@ -448,6 +450,7 @@ pub use report::{Report, retry_call};
 pub use retry_after::{retry_after, retry_after_at};
 pub use schedule::{Delays, JitteredDelays};
 pub use sleep::AsyncSleep;
+pub use timeout::{TimedOut, TimeoutOutcome};
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.
 ///

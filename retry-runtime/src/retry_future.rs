@@ -10,15 +10,17 @@ use pin_project_lite::pin_project;
 use crate::builder::{Async, Retrying};
 use crate::engine::Engine;
 use crate::judge::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::running::Runner;
 use crate::sleep::{MaybeSleep, sleep_async};
 use crate::{AsyncSleep, Outcome, Policy};
 
-impl<'p, Op, Fut, S, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S>, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, Fut, S, T, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, T>, Rules<'p, W, O, H, A, G>>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
     S: AsyncSleep,
+    T: Runner<Fut, S>,
     W: Predicate<<Fut::Output as Outcome>::Failure>,
     O: Predicate<<Fut::Output as Outcome>::Success>,
     H: Hint<<Fut::Output as Outcome>::Failure>,
@@ -26,13 +28,14 @@ where
     G: OnGiveUp<Fut::Output>,
 {
     type Output = Fut::Output;
-    type IntoFuture = RetryFuture<'p, Op, Fut, S, Rules<'p, W, O, H, A, G>>;
+    type IntoFuture = RetryFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
 
     fn into_future(self) -> Self::IntoFuture {
         RetryFuture {
             policy: self.policy,
             op: self.op,
             sleeper: self.mode.sleep,
+            runner: self.mode.runner,
             rules: self.rules,
             engine: Engine::unstarted(),
             state: State::Start,
@@ -44,14 +47,15 @@ pin_project! {
     /// The future of an async [`Retrying`]: attempts one after another, sleeping between
     /// them. Dropping it cancels the call.
     #[must_use = "futures do nothing unless polled"]
-    pub struct RetryFuture<'p, Op, Fut, S: AsyncSleep, K> {
+    pub struct RetryFuture<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> {
         policy: &'p Policy,
         op: Op,
         sleeper: S,
+        runner: T,
         rules: K,
         engine: Engine,
         #[pin]
-        state: State<Fut, S::Sleep>,
+        state: State<T::Running, S::Sleep>,
     }
 }
 
@@ -65,12 +69,14 @@ pin_project! {
     }
 }
 
-impl<Op, Fut, R, S, W, O, H, A, G> Future for RetryFuture<'_, Op, Fut, S, Rules<'_, W, O, H, A, G>>
+impl<Op, Fut, R, S, T, W, O, H, A, G> Future
+    for RetryFuture<'_, Op, Fut, S, T, Rules<'_, W, O, H, A, G>>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
+    T: Runner<Fut, S>,
     W: Predicate<R::Failure>,
     O: Predicate<R::Success>,
     H: Hint<R::Failure>,
@@ -86,15 +92,15 @@ where
                 StateProj::Start => {
                     let timed = Rules::<W, O, H, A, G>::timed::<R>();
                     *this.engine = Engine::new(this.policy, timed);
-                    this.state.set(State::Attempt {
-                        attempt: (this.op)(),
-                    });
+                    let attempt =
+                        start(this.runner, this.op, this.sleeper, this.engine, this.policy);
+                    this.state.set(State::Attempt { attempt });
                 }
                 StateProj::Attempt { attempt } => {
                     let outcome = ready!(attempt.poll(cx));
-                    let verdict =
-                        this.rules
-                            .judge(this.engine, this.policy, &outcome, "Policy::retry_async");
+                    let verdict = this
+                        .rules
+                        .judge(this.engine, this.policy, &outcome, FUNCTION);
                     match verdict {
                         Some(delay) => {
                             drop(outcome);
@@ -109,9 +115,9 @@ where
                 }
                 StateProj::Sleep { sleep } => {
                     ready!(sleep.poll(cx));
-                    this.state.set(State::Attempt {
-                        attempt: (this.op)(),
-                    });
+                    let attempt =
+                        start(this.runner, this.op, this.sleeper, this.engine, this.policy);
+                    this.state.set(State::Attempt { attempt });
                 }
                 StateProj::Done => panic!("`RetryFuture` polled after completion"),
             }
@@ -119,7 +125,30 @@ where
     }
 }
 
-impl<Op, Fut, S: AsyncSleep, K> std::fmt::Debug for RetryFuture<'_, Op, Fut, S, K> {
+/// The next attempt, run by `runner`.
+fn start<Op, Fut, S, T>(
+    runner: &T,
+    op: &mut Op,
+    sleeper: &S,
+    engine: &Engine,
+    policy: &Policy,
+) -> T::Running
+where
+    Op: FnMut() -> Fut,
+    Fut: Future,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+{
+    let until_deadline = || engine.until_deadline(policy);
+    runner.run(op(), sleeper, until_deadline, FUNCTION, engine.attempt())
+}
+
+/// The name the events give this front door.
+const FUNCTION: &str = "Policy::retry_async";
+
+impl<Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> std::fmt::Debug
+    for RetryFuture<'_, Op, Fut, S, T, K>
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RetryFuture")
             .field("policy", self.policy)

@@ -1,0 +1,182 @@
+//! Per-attempt timeouts (`attempt_timeout`): an attempt still running after its time is
+//! dropped and judged as the failure [`TimedOut`]. [`Within`] is that way of running an
+//! attempt, for the attribute's expansion and the async builder alike.
+
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+
+use crate::{AsyncSleep, Outcome, events};
+
+/// The failure of an attempt cut by `attempt_timeout`: it was still running after
+/// [`after`](TimedOut::after), so it was dropped.
+///
+/// A `Result<T, E>` fn with `attempt_timeout` needs `E: From<TimedOut>`; `anyhow::Error` and
+/// `Box<dyn Error + Send + Sync>` have it, and for an error enum of your own it is one
+/// variant and a `From` impl:
+///
+/// ```
+/// use retry_runtime::{TimedOut, retry};
+///
+/// #[derive(Debug)]
+/// enum Error {
+///     Unavailable,
+///     TimedOut(TimedOut),
+/// }
+///
+/// impl From<TimedOut> for Error {
+///     fn from(timed_out: TimedOut) -> Self {
+///         Error::TimedOut(timed_out)
+///     }
+/// }
+///
+/// #[retry(max = 3, base = "10ms", attempt_timeout = "2s", when = |e| !matches!(e, Error::Unavailable))]
+/// async fn fetch() -> Result<u8, Error> {
+///     Ok(1)
+/// }
+///
+/// let timed_out = TimedOut::new(std::time::Duration::from_secs(2));
+/// assert_eq!(timed_out.to_string(), "the attempt timed out after 2s");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimedOut {
+    after: Duration,
+}
+
+impl TimedOut {
+    /// An attempt cut after `after`.
+    ///
+    /// ```
+    /// use retry_runtime::TimedOut;
+    /// use std::time::Duration;
+    ///
+    /// assert_eq!(TimedOut::new(Duration::from_millis(5)).after(), Duration::from_millis(5));
+    /// ```
+    pub const fn new(after: Duration) -> Self {
+        TimedOut { after }
+    }
+
+    /// How long the attempt had: `attempt_timeout`, or less when the `deadline` was closer.
+    ///
+    /// ```
+    /// use retry_runtime::TimedOut;
+    /// use std::time::Duration;
+    ///
+    /// assert_eq!(TimedOut::new(Duration::from_secs(1)).after(), Duration::from_secs(1));
+    /// ```
+    pub const fn after(&self) -> Duration {
+        self.after
+    }
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the attempt timed out after {:?}", self.after)
+    }
+}
+
+impl Error for TimedOut {}
+
+/// An [`Outcome`] that can stand for an attempt cut by `attempt_timeout`: `Err(E::from(..))`
+/// for `Result<T, E>` with `E: From<TimedOut>`, `None` for `Option<T>`. Implement it for an
+/// outcome type of your own to use it with `attempt_timeout`.
+///
+/// ```
+/// use retry_runtime::{TimedOut, TimeoutOutcome};
+/// use std::time::Duration;
+///
+/// let cut: Result<u8, Box<dyn std::error::Error + Send + Sync>> =
+///     TimeoutOutcome::timed_out(TimedOut::new(Duration::from_secs(1)));
+/// assert_eq!(cut.unwrap_err().to_string(), "the attempt timed out after 1s");
+/// assert_eq!(Option::<u8>::timed_out(TimedOut::new(Duration::ZERO)), None);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot stand for an attempt cut by `attempt_timeout`",
+    label = "an attempt that times out must become this outcome",
+    note = "for `Result<T, E>`, `E` needs `From<retry_runtime::TimedOut>` (`anyhow::Error` and `Box<dyn Error + Send + Sync>` have it): add a variant and `impl From<TimedOut> for E`",
+    note = "for another outcome type, implement `retry_runtime::TimeoutOutcome`"
+)]
+pub trait TimeoutOutcome: Outcome {
+    /// The outcome of an attempt cut by `attempt_timeout`.
+    fn timed_out(timed_out: TimedOut) -> Self;
+}
+
+impl<T, E: From<TimedOut>> TimeoutOutcome for Result<T, E> {
+    fn timed_out(timed_out: TimedOut) -> Self {
+        Err(E::from(timed_out))
+    }
+}
+
+impl<T> TimeoutOutcome for Option<T> {
+    fn timed_out(_: TimedOut) -> Self {
+        None
+    }
+}
+
+pin_project! {
+    /// One attempt with a timer: the attempt's outcome, or [`TimeoutOutcome::timed_out`]
+    /// once the timer fires first (the attempt is dropped then). The timer is the call's
+    /// own async sleep, and it always runs: `testing::record*` skips the sleeps between
+    /// attempts, never this one.
+    #[must_use = "futures do nothing unless polled"]
+    #[derive(Debug)]
+    pub struct Within<F, T> {
+        #[pin]
+        attempt: Option<F>,
+        #[pin]
+        timer: T,
+        after: Duration,
+        function: &'static str,
+        number: u32,
+    }
+}
+
+/// `attempt` within `after` on `sleeper`'s clock, as attempt `number` of `function`.
+pub(crate) fn within<F, S: AsyncSleep + ?Sized>(
+    attempt: F,
+    after: Duration,
+    sleeper: &S,
+    function: &'static str,
+    number: u32,
+) -> Within<F, S::Sleep> {
+    Within {
+        attempt: Some(attempt),
+        timer: sleeper.sleep(after),
+        after,
+        function,
+        number,
+    }
+}
+
+impl<F, T> Future for Within<F, T>
+where
+    F: Future<Output: TimeoutOutcome>,
+    T: Future,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        // The attempt first: one that is ready when the timer fires still counts.
+        if let Some(attempt) = this.attempt.as_mut().as_pin_mut() {
+            if let Poll::Ready(outcome) = attempt.poll(cx) {
+                this.attempt.set(None);
+                return Poll::Ready(outcome);
+            }
+        }
+        match this.timer.poll(cx) {
+            Poll::Ready(_) => {
+                // Dropped now, not when this future is: what it owned goes at once.
+                this.attempt.set(None);
+                events::timed_out(*this.function, *this.number, *this.after);
+                Poll::Ready(F::Output::timed_out(TimedOut::new(*this.after)))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
