@@ -124,15 +124,27 @@ pin_project! {
     /// own async sleep, and it always runs: `testing::record*` skips the sleeps between
     /// attempts, never this one.
     #[must_use = "futures do nothing unless polled"]
-    #[derive(Debug)]
-    pub struct Within<F, T> {
+    pub struct Within<F: Future, T> {
         #[pin]
         attempt: Option<F>,
         #[pin]
         timer: T,
+        // `TimeoutOutcome::timed_out`, taken where the bound is checked: a missing
+        // `From<TimedOut>` is one error there, not another at the `.await`.
+        timed_out: fn(TimedOut) -> F::Output,
         after: Duration,
         function: &'static str,
         number: u32,
+    }
+}
+
+impl<F: Future, T> fmt::Debug for Within<F, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Within")
+            .field("after", &self.after)
+            .field("function", &self.function)
+            .field("number", &self.number)
+            .finish_non_exhaustive()
     }
 }
 
@@ -143,21 +155,21 @@ pub(crate) fn within<F, S: AsyncSleep + ?Sized>(
     sleeper: &S,
     function: &'static str,
     number: u32,
-) -> Within<F, S::Sleep> {
+) -> Within<F, S::Sleep>
+where
+    F: Future<Output: TimeoutOutcome>,
+{
     Within {
         attempt: Some(attempt),
         timer: sleeper.sleep(after),
+        timed_out: F::Output::timed_out,
         after,
         function,
         number,
     }
 }
 
-impl<F, T> Future for Within<F, T>
-where
-    F: Future<Output: TimeoutOutcome>,
-    T: Future,
-{
+impl<F: Future, T: Future> Future for Within<F, T> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -174,7 +186,7 @@ where
                 // Dropped now, not when this future is: what it owned goes at once.
                 this.attempt.set(None);
                 events::timed_out(*this.function, *this.number, *this.after);
-                Poll::Ready(F::Output::timed_out(TimedOut::new(*this.after)))
+                Poll::Ready((this.timed_out)(TimedOut::new(*this.after)))
             }
             Poll::Pending => Poll::Pending,
         }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use retry_runtime::{Attempt, GiveUp, retry};
+use retry_runtime::{Attempt, GiveUp, TimedOut, retry};
 
 #[derive(Debug)]
 struct Error {
@@ -12,6 +12,12 @@ struct Error {
 
 fn log(attempt: &Attempt<'_, Result<String, Error>>) {
     let _ = (attempt.number, attempt.delay, attempt.elapsed, attempt.error());
+}
+
+impl From<TimedOut> for Error {
+    fn from(_: TimedOut) -> Self {
+        Error { transient: true }
+    }
 }
 
 fn report(give_up: &GiveUp<'_, Result<String, Error>>) {
@@ -34,6 +40,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
     when_ok = |body| body.is_empty(),
     on_retry = log,
     on_give_up = report,
+    attempt_timeout = "2s",
     clone(body),
     sleep = custom_sleep,
     crate = ::retry_runtime,
