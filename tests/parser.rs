@@ -10,6 +10,8 @@
 
 #[path = "../retry-macro/src/ast.rs"]
 mod ast;
+#[path = "../retry-macro/src/async_trait.rs"]
+mod async_trait;
 #[path = "../retry-macro/src/attr.rs"]
 mod attr;
 #[path = "../retry-macro/src/duration.rs"]

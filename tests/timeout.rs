@@ -108,7 +108,10 @@ async fn boxed(server: &Server) -> Result<u32, Box<dyn std::error::Error + Send 
 async fn option_anyhow_and_boxed_errors_stand_for_a_timeout() {
     assert_eq!(optional(&Server::new(9)).await, None);
     let error = with_anyhow(&Server::new(9)).await.unwrap_err();
-    assert_eq!(error.downcast_ref::<TimedOut>(), Some(&TimedOut::new(S / 2)));
+    assert_eq!(
+        error.downcast_ref::<TimedOut>(),
+        Some(&TimedOut::new(S / 2))
+    );
     let error = boxed(&Server::new(9)).await.unwrap_err();
     assert_eq!(error.to_string(), "the attempt timed out after 500ms");
     assert_eq!(with_anyhow(&Server::new(1)).await.unwrap(), 2);

@@ -5,6 +5,8 @@ use proc_macro2::{Delimiter, Group, TokenStream};
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Attribute, Signature, Token, Visibility};
 
+use crate::async_trait::{self, Boxed};
+
 /// A free fn, an inherent or trait impl method, or a trait method with a default body.
 pub(crate) struct RetryFn {
     pub attrs: Vec<Attribute>,
@@ -17,6 +19,16 @@ pub(crate) struct RetryFn {
     /// The body without its inner attributes, `{ ... }`, kept as tokens: it is printed back
     /// as written, so parsing its statements would only cost compile time.
     pub block: Group,
+    /// The parts of the boxed future, when the fn is async-trait's expansion of an
+    /// `async fn`.
+    pub boxed: Option<Boxed>,
+}
+
+impl RetryFn {
+    /// Whether the fn runs as a future: an `async fn`, or an `#[async_trait]` method.
+    pub(crate) fn is_async(&self) -> bool {
+        self.sig.asyncness.is_some() || self.boxed.is_some()
+    }
 }
 
 impl Parse for RetryFn {
@@ -46,6 +58,7 @@ impl Parse for RetryFn {
         let (inner_attrs, statements) = split.parse2(block.stream())?;
         let mut body = Group::new(Delimiter::Brace, statements);
         body.set_span(block.span());
+        let boxed = async_trait::recognise(&sig, &body);
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the fn"));
         }
@@ -56,6 +69,7 @@ impl Parse for RetryFn {
             sig,
             inner_attrs,
             block: body,
+            boxed,
         })
     }
 }

@@ -41,6 +41,7 @@ use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, Pat, ReturnType, Type};
 
 use crate::ast::{self, RetryFn};
+use crate::async_trait;
 use crate::attr::{self, Args, DurationValue, Value};
 use crate::errors::Errors;
 use crate::keys::{self, Emit};
@@ -73,6 +74,7 @@ const OUTCOME: &str = "__retry_outcome";
 const DELAY: &str = "__retry_delay";
 
 fn expand(args: &Args, func: RetryFn) -> TokenStream {
+    let is_async = func.is_async();
     let RetryFn {
         attrs,
         vis,
@@ -80,14 +82,21 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         sig,
         inner_attrs,
         block,
+        boxed,
     } = func;
     let krate = match args.get(&keys::CRATE) {
         Some(given) => given.value.to_tokens(&TokenStream::new()),
         None => quote!(::retry_runtime),
     };
-    let ret = match &sig.output {
-        ReturnType::Type(_, ty) => (**ty).clone(),
-        ReturnType::Default => syn::parse_quote!(()),
+    // Inside an `#[async_trait]` method, `self` has moved into `__self` where the keys run.
+    let key_value = |value: &Value| match &boxed {
+        Some(_) => async_trait::rename_self(value.to_tokens(&krate)),
+        None => value.to_tokens(&krate),
+    };
+    let ret = match (&boxed, &sig.output) {
+        (Some(boxed), _) => boxed.output.clone(),
+        (None, ReturnType::Type(_, ty)) => (**ty).clone(),
+        (None, ReturnType::Default) => syn::parse_quote!(()),
     };
     let ret_span = ret.span();
     let ret = infer_impl_trait(ret);
@@ -98,8 +107,11 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
 
     // A schedule known at compile time is a `const`: the call keeps nothing of it, and the
     // optimizer sees every setting. Otherwise the policy is a local, evaluated once per call.
-    let (policy_item, policy_local) = match args.expr(&keys::POLICY) {
-        Some(policy) => (quote!(let #policy_local = #policy;), quote!(#policy_local)),
+    let (policy_item, policy_local) = match args.get(&keys::POLICY) {
+        Some(policy) => {
+            let policy = key_value(&policy.value);
+            (quote!(let #policy_local = #policy;), quote!(#policy_local))
+        }
         None if constant_schedule(args) => {
             let policy = policy(args, &krate);
             let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
@@ -125,7 +137,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         quote!(#krate::__private::judge!(#retry, &#policy_local, #outcome_ref, #function));
     for given in args.iter() {
         if let Emit::Judge { by_ref, .. } = given.key.emit {
-            let (key, value) = (&given.ident, given.value.to_tokens(&krate));
+            let (key, value) = (&given.ident, key_value(&given.value));
             let value = if by_ref { quote!(&#value) } else { value };
             verdict.extend(quote!(.#key(#value)));
         }
@@ -138,14 +150,18 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             ::core::option::Option::None => return #outcome,
         }
     };
-    let body_span = block.span();
+    let (body, prelude) = match boxed {
+        Some(boxed) => (boxed.body.into_token_stream(), Some(boxed.prelude)),
+        None => (block.into_token_stream(), None),
+    };
+    let body_span = body.span();
     let body = if clones.is_empty() {
-        block.into_token_stream()
+        body
     } else {
-        quote!({ #(#clones)* #block })
+        quote!({ #(#clones)* #body })
     };
     // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
-    let sleeper = sig.asyncness.is_some().then(|| match args.expr(&keys::SLEEP) {
+    let sleeper = is_async.then(|| match args.expr(&keys::SLEEP) {
         Some(path) => path.to_token_stream(),
         None => quote!(#krate::__private::DefaultSleep),
     });
@@ -157,7 +173,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         let call = quote!(#retry.#method);
         (call, quote!(&#policy_local, #limit, &#sleeper, #function,))
     });
-    let attempt = attempt(&sig, &ret, &outcome, &body, body_span, within.as_ref());
+    let attempt = attempt(is_async, &ret, &outcome, &body, body_span, within.as_ref());
     // One attempt and its verdict: the delay before the next attempt, or a return. The
     // outcome's scope ends here, before the sleep.
     let next = quote! {
@@ -167,16 +183,29 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         };
     };
     let sleep = sleep(sleeper.as_ref(), &krate, &delay, &next);
+    let mut retried = quote! {
+        #policy_item
+        let mut #retry = #krate::__private::Retry::#start(&#policy_local);
+        loop {
+            #sleep
+        }
+    };
+    // An `#[async_trait]` method: the loop goes inside the boxed future, after the
+    // statements that move the arguments into it.
+    if let Some(prelude) = prelude {
+        retried = quote! {
+            ::std::boxed::Box::pin(async move {
+                #(#prelude)*
+                #retried
+            })
+        };
+    }
 
     quote! {
         #(#attrs)*
         #vis #defaultness #sig {
             #(#inner_attrs)*
-            #policy_item
-            let mut #retry = #krate::__private::Retry::#start(&#policy_local);
-            loop {
-                #sleep
-            }
+            #retried
         }
     }
 }
@@ -185,14 +214,14 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
 /// call that puts an async attempt under `attempt_timeout`: `state.within` and its
 /// arguments but the attempt.
 fn attempt(
-    sig: &syn::Signature,
+    is_async: bool,
     ret: &Type,
     outcome: &Ident,
     body: &TokenStream,
     body_span: Span,
     within: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
-    if sig.asyncness.is_some() {
+    if is_async {
         let early = Ident::new("__retry_early", Span::mixed_site());
         // Spanned at the body, like the sync closure. The dead `return` fixes the async
         // block's output type, so that `?` and `return` in the body infer as they do in the

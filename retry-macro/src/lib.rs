@@ -2,6 +2,7 @@
 //! and documents every key: `use retry_runtime::retry;`.
 
 mod ast;
+mod async_trait;
 mod attr;
 mod duration;
 mod errors;

@@ -47,7 +47,7 @@ fn check_signature(func: &RetryFn) -> syn::Result<()> {
 
 /// The keys that only an async fn can honour.
 fn check_async_keys(args: &Args, func: &RetryFn, errors: &mut Errors) {
-    if func.sig.asyncness.is_some() {
+    if func.is_async() {
         return;
     }
     if let Some(sleep) = args.get(&keys::SLEEP) {
