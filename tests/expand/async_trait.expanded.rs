@@ -1,0 +1,68 @@
+fn get<'life0, 'async_trait>(
+    &'life0 self,
+    id: u32,
+) -> ::core::pin::Pin<
+    Box<
+        dyn ::core::future::Future<Output = Result<u8, Error>>
+            + ::core::marker::Send
+            + 'async_trait,
+    >,
+>
+where
+    'life0: 'async_trait,
+    Self: 'async_trait,
+{
+    ::std::boxed::Box::pin(async move {
+        if let ::core::option::Option::Some(__ret) =
+            ::core::option::Option::None::<Result<u8, Error>>
+        {
+            #[allow(unreachable_code)]
+            return __ret;
+        }
+        let __self = self;
+        let id = id;
+        const __RETRY_POLICY: ::retry_runtime::Policy =
+            ::retry_runtime::Policy::new().max_attempts(3);
+        let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
+        loop {
+            {
+                let __retry_delay = {
+                    let __retry_outcome: Result<u8, Error> = __retry_state
+                        .within(
+                            &__RETRY_POLICY,
+                            ::core::time::Duration::from_secs(2),
+                            &::retry_runtime::__private::DefaultSleep,
+                            "get",
+                            async {
+                                if let ::core::option::Option::Some(__retry_early) =
+                                    ::core::option::Option::None::<Result<u8, Error>>
+                                {
+                                    #[allow(unreachable_code)]
+                                    return __retry_early;
+                                }
+                                { __self.client.get(id).await }
+                            },
+                        )
+                        .await;
+                    match ::retry_runtime::__private::judge!(
+                        __retry_state,
+                        &__RETRY_POLICY,
+                        &__retry_outcome,
+                        "get"
+                    )
+                    .when(|e| __self.is_transient(e))
+                    .next()
+                    {
+                        ::core::option::Option::Some(__retry_delay) => __retry_delay,
+                        ::core::option::Option::None => return __retry_outcome,
+                    }
+                };
+                ::retry_runtime::__private::sleep_async(
+                    __retry_delay,
+                    &::retry_runtime::__private::DefaultSleep,
+                )
+            }
+            .await;
+        }
+    })
+}
