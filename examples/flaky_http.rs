@@ -6,8 +6,14 @@
 //! cargo run --example flaky_http -- --max 10       # gives up on the 10th 503; exits 1
 //! cargo run --example flaky_http -- --real-delays  # base 1 s, cap 60 s, as in production
 //! cargo run --example flaky_http -- --tracing      # the same story as `tracing` events
+//! cargo run --example flaky_http -- --hang 2 --failures 1 --attempt-timeout 300ms
+//!                                                  # two requests never answered: each is cut
+//!                                                  # after 300 ms and retried
 //! ```
+//!
+//! Colours (with `--tracing`) are written only when the output is a terminal.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -21,6 +27,12 @@ struct Args {
     /// How many requests the service answers with 503 before it recovers.
     #[arg(long, default_value_t = 10)]
     failures: u32,
+    /// How many requests (before those failures) the service accepts and never answers.
+    #[arg(long, default_value_t = 0)]
+    hang: u32,
+    /// How long an attempt may wait for its answer before it is dropped and retried.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    attempt_timeout: Duration,
     /// Total attempts, the first call included.
     #[arg(long, default_value_t = 12)]
     max: u32,
@@ -52,11 +64,14 @@ async fn main() -> ExitCode {
         .max_delay(max_delay)
         .jitter(Jitter::Full);
     if args.tracing {
-        tracing_subscriber::fmt().with_target(true).init();
+        tracing_subscriber::fmt()
+            .with_target(true)
+            .with_ansi(std::io::stdout().is_terminal())
+            .init();
     }
 
     let server = match FlakyServer::start(Script {
-        hang: 0,
+        hang: args.hang,
         fail: args.failures,
     })
     .await
@@ -68,25 +83,27 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "service at {} fails {} times; client: max {}, base {base:?}, max_delay {max_delay:?}, full jitter",
+        "service at {} never answers {} and fails {} times; client: max {}, base {base:?}, \
+         max_delay {max_delay:?}, full jitter, attempt_timeout {:?}",
         server.url(),
+        args.hang,
         args.failures,
-        args.max
+        args.max,
+        args.attempt_timeout,
     );
     let quiet = args.tracing;
-    let client =
-        Client::new(server.url(), policy, Duration::from_secs(5)).on_retry(move |attempt| {
-            if !quiet {
-                let reason = attempt
-                    .error()
-                    .map_or_else(|| "-".to_string(), ToString::to_string);
-                println!(
-                    "attempt {:>2} failed: {reason}; retrying in {} ms",
-                    attempt.number,
-                    attempt.delay.as_millis()
-                );
-            }
-        });
+    let client = Client::new(server.url(), policy, args.attempt_timeout).on_retry(move |attempt| {
+        if !quiet {
+            let reason = attempt
+                .error()
+                .map_or_else(|| "-".to_string(), ToString::to_string);
+            println!(
+                "attempt {:>2} failed: {reason}; retrying in {} ms",
+                attempt.number,
+                attempt.delay.as_millis()
+            );
+        }
+    });
 
     let start = Instant::now();
     let result = client.get().await;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use retry_runtime::{Attempt, Policy, retry};
+use retry_runtime::{Attempt, Policy, TimedOut, retry};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -90,8 +90,16 @@ impl Drop for FlakyServer {
 pub enum CallError {
     /// The service answered with an error status.
     Status(StatusCode),
-    /// No answer: refused, reset, or cut by the client's timeout.
+    /// No answer: refused or reset.
     Transport(reqwest::Error),
+    /// No answer within the attempt's time (`attempt_timeout`): the request was dropped.
+    TimedOut(TimedOut),
+}
+
+impl From<TimedOut> for CallError {
+    fn from(timed_out: TimedOut) -> Self {
+        CallError::TimedOut(timed_out)
+    }
 }
 
 impl CallError {
@@ -104,6 +112,7 @@ impl CallError {
             CallError::Transport(error) => {
                 error.is_timeout() || error.is_connect() || error.is_request()
             }
+            CallError::TimedOut(_) => true,
         }
     }
 }
@@ -114,6 +123,9 @@ impl fmt::Display for CallError {
             CallError::Status(status) => write!(f, "{status}"),
             CallError::Transport(error) if error.is_timeout() => f.write_str("timed out"),
             CallError::Transport(error) => write!(f, "request failed: {error}"),
+            CallError::TimedOut(timed_out) => {
+                write!(f, "timed out (no answer in {:?})", timed_out.after())
+            }
         }
     }
 }
@@ -128,24 +140,27 @@ pub struct Client {
     http: reqwest::Client,
     url: String,
     policy: Policy,
+    attempt_timeout: Duration,
     on_retry: Box<dyn Fn(&GetAttempt<'_>) + Send + Sync>,
 }
 
 impl Client {
-    /// A client of `url` that gives up on a request after `timeout`.
+    /// A client of `url` whose attempts get `attempt_timeout` each: a request still
+    /// waiting for its answer then is dropped and retried (`attempt_timeout` of
+    /// `#[retry]`).
     ///
     /// # Panics
     ///
     /// If the HTTP client cannot be built (no TLS is involved, so it always can).
-    pub fn new(url: String, policy: Policy, timeout: Duration) -> Self {
+    pub fn new(url: String, policy: Policy, attempt_timeout: Duration) -> Self {
         let http = reqwest::Client::builder()
-            .timeout(timeout)
             .build()
             .expect("a plain HTTP client");
         Client {
             http,
             url,
             policy,
+            attempt_timeout,
             on_retry: Box::new(|_| {}),
         }
     }
@@ -156,13 +171,15 @@ impl Client {
         self
     }
 
-    /// `GET /`, retried on transient failures with the client's policy.
+    /// `GET /`, retried on transient failures with the client's policy; an attempt that
+    /// gets no answer within the client's attempt timeout is dropped and retried.
     ///
     /// # Errors
     ///
     /// The last failure, when the policy gives up or the failure is not transient.
     #[retry(
         policy = &self.policy,
+        attempt_timeout = self.attempt_timeout,
         when = CallError::is_transient,
         on_retry = |attempt| (self.on_retry)(attempt),
     )]

@@ -58,7 +58,10 @@ async fn a_hanging_request_is_cut_by_the_timeout_and_retried() {
         .on_retry(move |a| log.lock().unwrap().push(a.error().map(ToString::to_string)));
     assert_eq!(client.get().await.unwrap(), SUCCESS_BODY);
     assert_eq!(server.hits(), 2);
-    assert_eq!(*errors.lock().unwrap(), [Some("timed out".to_string())]);
+    assert_eq!(
+        *errors.lock().unwrap(),
+        [Some("timed out (no answer in 200ms)".to_string())]
+    );
 }
 
 #[tokio::test]
