@@ -39,6 +39,7 @@
 //! | `when_ok` | `Fn(&T) -> bool` | never | a success for which this returns `true` is retried too; when attempts run out it is returned as it is |
 //! | `on_retry` | `Fn(&Attempt<'_, R>)` | none | called before each sleep ([`Attempt`]) |
 //! | `on_give_up` | `Fn(&GiveUp<'_, R>)` | none | called once when the call returns an outcome it could not improve on ([`GiveUp`], with its [`StopReason`]); never on a success |
+//! | `attempt_timeout` | duration (async fns only) | none | an attempt still running after this long is dropped and judged as the failure [`TimedOut`] |
 //! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is the hint, capped by `max_delay`; a hint that would cross `deadline` ends the retrying |
 //! | `budget` | `&RetryBudget` (usually a `static`) | none | a shared [`RetryBudget`]: when it has no room, the failure is returned without a retry |
 //! | `policy` | `Policy` or `&Policy`, evaluated at each call | none | the schedule at run time (from configuration); cannot be combined with `max`, `base`, `backoff`, `factor`, `max_delay`, `jitter`, `deadline` |
@@ -101,8 +102,8 @@
 //!
 //! `deadline` bounds the whole call: before each sleep, if the time since the first attempt
 //! started plus the sleep would pass the deadline, the last outcome is returned instead of
-//! sleeping. An attempt that is running is not interrupted: put a timeout on the operation
-//! itself for that.
+//! sleeping. A sync attempt that is running is not interrupted; an async one is, with
+//! `attempt_timeout` (below).
 //!
 //! ```
 //! use retry_runtime::{retry, testing};
@@ -117,6 +118,49 @@
 //! assert_eq!(result, Err("busy"));
 //! assert_eq!(delays, [1, 2, 4].map(Duration::from_secs)); // 8 s more would end past 10 s
 //! ```
+//!
+//! # Per-attempt timeouts
+//!
+//! A server that accepts a connection and never answers would hold an attempt, and the
+//! whole call, forever. On an `async fn`, `attempt_timeout` drops an attempt still running
+//! after that long and judges it as a failure like any other: `Err(E::from(TimedOut))` for
+//! `Result<T, E>` (so `E: From<TimedOut>`, as `anyhow::Error` and
+//! `Box<dyn Error + Send + Sync>` have), `None` for `Option<T>` (see [`TimeoutOutcome`]).
+//! `when` decides whether a timeout is retried. With a `deadline` as well, each attempt gets
+//! at most the time left before it, so the call never runs past the deadline. The timer is
+//! the fn's own async sleep (tokio's, or `sleep = path`); [`testing::record_async`] skips
+//! the sleeps between attempts, never this timer, and `tokio::time::pause()` drives both.
+//!
+//! ```
+//! use retry_runtime::{TimedOut, retry};
+//! use std::time::Duration;
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Error { Unavailable, TimedOut }
+//!
+//! impl From<TimedOut> for Error {
+//!     fn from(_: TimedOut) -> Self { Error::TimedOut }
+//! }
+//!
+//! #[retry(max = 5, base = "100ms", attempt_timeout = "2s", deadline = "10s")]
+//! async fn fetch(hang: bool) -> Result<u32, Error> {
+//!     if hang {
+//!         std::future::pending::<()>().await; // accepts, never answers
+//!     }
+//!     Ok(7)
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! let start = tokio::time::Instant::now();
+//! assert_eq!(fetch(true).await, Err(Error::TimedOut));
+//! assert!(start.elapsed() <= Duration::from_secs(10));
+//! assert_eq!(fetch(false).await, Ok(7));
+//! # }
+//! ```
+//!
+//! On a sync fn the key is a compile error: a running sync attempt cannot be interrupted, so
+//! give the operation a timeout of its own (a socket's read timeout, say).
 //!
 //! # Which failures to retry
 //!
@@ -186,6 +230,7 @@
 //! | event | level | fields |
 //! | --- | --- | --- |
 //! | `retrying` | `WARN` | `function` (the fn's name), `attempt` (the number of the attempt that failed), `delay` (the sleep about to happen), `elapsed` (since the first attempt started), `error` |
+//! | `attempt timed out` | `WARN` | `function`, `attempt`, `after` (the time the attempt had) |
 //! | `giving up` | `ERROR`; `DEBUG` for `not_retryable` | `function`, `attempts` (attempts made), `reason` (`"attempts"`, `"deadline"`, `"budget"` or `"not_retryable"`, see [`StopReason`]), `elapsed`, `error` |
 //!
 //! `error` shows the failure with `Display` if it has one, else with `Debug`, else as `-`.
@@ -397,6 +442,74 @@
 //! ```
 //!
 //! [`retry_call`] runs an operation without sleeping and reports what it would have slept.
+//!
+//! # With `#[async_trait]` and `#[tracing::instrument]`
+//!
+//! On a method of an `#[async_trait]` impl or trait, `#[retry]` finds the boxed future that
+//! async-trait made of the `async fn` and puts the retry loop inside it: the method is
+//! still called through `dyn Trait`, its future is still `Send`, and every key works as on
+//! an `async fn` (`self` in a key's expression is the method's receiver).
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use retry_runtime::retry;
+//! use std::sync::Arc;
+//!
+//! #[async_trait]
+//! trait Store: Send + Sync {
+//!     async fn load(&self, key: u32) -> Option<String>;
+//! }
+//!
+//! struct Disk;
+//!
+//! #[async_trait]
+//! impl Store for Disk {
+//!     #[retry(max = 3, base = "10ms", attempt_timeout = "1s")]
+//!     async fn load(&self, key: u32) -> Option<String> {
+//!         Some(format!("value {key}"))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let store: Arc<dyn Store> = Arc::new(Disk);
+//! let loaded = tokio::spawn(async move { store.load(7).await }).await.unwrap();
+//! assert_eq!(loaded.as_deref(), Some("value 7"));
+//! # }
+//! ```
+//!
+//! With `#[tracing::instrument]`, the attribute written first (outermost) wraps the other's
+//! output. `#[retry]` above `#[instrument]` gives **one span per call**, around all the
+//! attempts; `#[instrument]` above `#[retry]` gives **one span per attempt**:
+//!
+//! ```
+//! use retry_runtime::retry;
+//! use tracing::instrument;
+//!
+//! #[retry(max = 3, base = "10ms")]
+//! #[instrument]                     // one `fetch` span for the whole call
+//! fn fetch(id: u32) -> Option<u32> {
+//!     Some(id)
+//! }
+//!
+//! #[instrument]                     // one `fetch_each` span per attempt
+//! #[retry(max = 3, base = "10ms")]
+//! fn fetch_each(id: u32) -> Option<u32> {
+//!     Some(id)
+//! }
+//! # assert_eq!((fetch(1), fetch_each(2)), (Some(1), Some(2)));
+//! ```
+//!
+//! # Retry at one layer
+//!
+//! Retries at two layers multiply: a retried fn that calls another retried fn makes up to
+//! `max_outer × max_inner` calls to a service that is down (`max = 3` over `max = 4` is 12
+//! calls per call, where either layer alone is 3 or 4), just when it is least able to take
+//! them. Retry at one layer, usually the one closest to the call that fails, and let the
+//! others return the error. Where two layers cannot be avoided, give them one shared
+//! [`RetryBudget`]: the first failures are retried, and once the budget is low each layer
+//! makes one attempt (`tests/nested.rs`: 10 calls make 13 calls to the service instead of
+//! 120).
 //!
 //! # Panics
 //!
