@@ -218,3 +218,55 @@ async fn async_fns_emit_the_same_events() {
         .collect();
     assert_eq!(messages, ["retrying", "giving up"]);
 }
+
+#[derive(Debug)]
+struct Cut;
+
+impl From<retry_runtime::TimedOut> for Cut {
+    fn from(_: retry_runtime::TimedOut) -> Self {
+        Cut
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_out_attempt_is_visible_as_such() {
+    #[retry(max = 2, base = "1s", attempt_timeout = "2s")]
+    async fn hangs() -> Result<(), Cut> {
+        std::future::pending().await
+    }
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = hangs().await;
+    let events = capture.0.lock().unwrap().clone();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| {
+            let field = |name| e.field(name).unwrap_or_default().to_string();
+            (e.level, field("message"), field("attempt"), field("after"))
+        })
+        .collect();
+    let timed_out = |attempt: &str| {
+        (
+            Level::WARN,
+            "attempt timed out".to_string(),
+            attempt.to_string(),
+            "2s".to_string(),
+        )
+    };
+    assert_eq!(summary[0], timed_out("1"));
+    assert_eq!(summary[1].1, "retrying");
+    assert_eq!(summary[2], timed_out("2"));
+    assert_eq!(
+        (summary[3].0, summary[3].1.as_str()),
+        (Level::ERROR, "giving up")
+    );
+    assert!(
+        events[1].field("elapsed").is_some_and(|e| e == "2s"),
+        "{events:?}"
+    );
+    assert!(
+        events[3].field("elapsed").is_some_and(|e| e == "5s"),
+        "{events:?}"
+    );
+}

@@ -101,30 +101,10 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let ret_span = ret.span();
     let ret = infer_impl_trait(ret);
     let retry = Ident::new("__retry_state", Span::mixed_site());
-    let policy_local = Ident::new("__retry_policy", Span::mixed_site());
     let outcome = Ident::new(OUTCOME, Span::mixed_site());
     let delay = Ident::new(DELAY, Span::mixed_site());
 
-    // A schedule known at compile time is a `const`: the call keeps nothing of it, and the
-    // optimizer sees every setting. Otherwise the policy is a local, evaluated once per call.
-    let (policy_item, policy_local) = match args.get(&keys::POLICY) {
-        Some(policy) => {
-            let policy = key_value(&policy.value);
-            (quote!(let #policy_local = #policy;), quote!(#policy_local))
-        }
-        None if constant_schedule(args) => {
-            let policy = policy(args, &krate);
-            let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
-            (
-                quote!(const #name: #krate::Policy = #policy;),
-                quote!(#name),
-            )
-        }
-        None => {
-            let policy = policy(args, &krate);
-            (quote!(let #policy_local = #policy;), quote!(#policy_local))
-        }
-    };
+    let (policy_item, policy_local) = policy_item(args, &krate, &key_value);
     let timed = args
         .iter()
         .any(|given| matches!(given.key.emit, Emit::Judge { timed: true, .. }));
@@ -133,23 +113,9 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
     let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
     let function = sig.ident.to_string();
-    let mut verdict =
-        quote!(#krate::__private::judge!(#retry, &#policy_local, #outcome_ref, #function));
-    for given in args.iter() {
-        if let Emit::Judge { by_ref, .. } = given.key.emit {
-            let (key, value) = (&given.ident, key_value(&given.value));
-            let value = if by_ref { quote!(&#value) } else { value };
-            verdict.extend(quote!(.#key(#value)));
-        }
-    }
-
+    let judge = quote!(#krate::__private::judge!(#retry, &#policy_local, #outcome_ref, #function));
+    let verdict = verdict(args, judge, &key_value, &outcome, &delay);
     let clones = clones(args, &sig);
-    let verdict = quote! {
-        match #verdict.next() {
-            ::core::option::Option::Some(#delay) => #delay,
-            ::core::option::Option::None => return #outcome,
-        }
-    };
     let (body, prelude) = match boxed {
         Some(boxed) => (boxed.body.into_token_stream(), Some(boxed.prelude)),
         None => (block.into_token_stream(), None),
@@ -269,6 +235,60 @@ fn sleep(
             #krate::__private::sleep_async(#delay, &#sleeper)
         }
         .await;
+    }
+}
+
+/// The verdict on the outcome: `judge` and a call for each key of the judge, then the
+/// delay before the next attempt, or a return.
+fn verdict(
+    args: &Args,
+    judge: TokenStream,
+    key_value: &dyn Fn(&Value) -> TokenStream,
+    outcome: &Ident,
+    delay: &Ident,
+) -> TokenStream {
+    let mut verdict = judge;
+    for given in args.iter() {
+        if let Emit::Judge { by_ref, .. } = given.key.emit {
+            let (key, value) = (&given.ident, key_value(&given.value));
+            let value = if by_ref { quote!(&#value) } else { value };
+            verdict.extend(quote!(.#key(#value)));
+        }
+    }
+    quote! {
+        match #verdict.next() {
+            ::core::option::Option::Some(#delay) => #delay,
+            ::core::option::Option::None => return #outcome,
+        }
+    }
+}
+
+/// The policy of one call: a `const` item for a schedule known at compile time (the call
+/// keeps nothing of it, and the optimizer sees every setting), or a local evaluated once
+/// per call. Returns the item or statement, and how to refer to the policy.
+fn policy_item(
+    args: &Args,
+    krate: &TokenStream,
+    key_value: &dyn Fn(&Value) -> TokenStream,
+) -> (TokenStream, TokenStream) {
+    let local = Ident::new("__retry_policy", Span::mixed_site());
+    match args.get(&keys::POLICY) {
+        Some(policy) => {
+            let policy = key_value(&policy.value);
+            (quote!(let #local = #policy;), quote!(#local))
+        }
+        None if constant_schedule(args) => {
+            let policy = policy(args, krate);
+            let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
+            (
+                quote!(const #name: #krate::Policy = #policy;),
+                quote!(#name),
+            )
+        }
+        None => {
+            let policy = policy(args, krate);
+            (quote!(let #local = #policy;), quote!(#local))
+        }
     }
 }
 

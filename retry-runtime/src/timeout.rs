@@ -185,7 +185,7 @@ impl<F: Future, T: Future> Future for Within<F, T> {
             Poll::Ready(_) => {
                 // Dropped now, not when this future is: what it owned goes at once.
                 this.attempt.set(None);
-                events::timed_out(*this.function, *this.number, *this.after);
+                events::timed_out(this.function, *this.number, *this.after);
                 Poll::Ready((this.timed_out)(TimedOut::new(*this.after)))
             }
             Poll::Pending => Poll::Pending,
