@@ -73,6 +73,7 @@ async fn main() -> ExitCode {
     let server = match FlakyServer::start(Script {
         hang: args.hang,
         fail: args.failures,
+        retry_after: None,
     })
     .await
     {

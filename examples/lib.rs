@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::any;
 use retry_runtime::{Attempt, Policy, TimedOut, retry};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -17,14 +17,17 @@ use tokio::task::JoinHandle;
 /// The body of a successful response.
 pub const SUCCESS_BODY: &str = r#"{"message": "Request processed successfully"}"#;
 
-/// What the service does with request `n` (1-based): the first `hang` requests get no
-/// answer at all, the next `fail` get `503 Service Unavailable`, the rest `200 OK`.
+/// What the service does with request `n` (1-based), whatever its method: the first `hang`
+/// requests get no answer at all, the next `fail` get `503 Service Unavailable` (with a
+/// `Retry-After` header when `retry_after` is set), the rest `200 OK`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Script {
     /// Requests that never get an answer.
     pub hang: u32,
     /// Requests answered with 503 after those.
     pub fail: u32,
+    /// The `Retry-After` of the 503s, in seconds.
+    pub retry_after: Option<u32>,
 }
 
 /// A flaky HTTP service on a loopback port, stopped when dropped.
@@ -46,16 +49,23 @@ impl FlakyServer {
         let counter = hits.clone();
         let app = Router::new().route(
             "/",
-            get(move || {
+            any(move || {
                 let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
                 async move {
                     if n <= script.hang {
                         std::future::pending::<()>().await;
                     }
                     if n <= script.hang + script.fail {
-                        (StatusCode::SERVICE_UNAVAILABLE, "try again later")
+                        let retry_after = script
+                            .retry_after
+                            .map(|secs| [(axum::http::header::RETRY_AFTER, secs.to_string())]);
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            retry_after,
+                            "try again later",
+                        )
                     } else {
-                        (StatusCode::OK, SUCCESS_BODY)
+                        (StatusCode::OK, None, SUCCESS_BODY)
                     }
                 }
             }),

@@ -15,9 +15,13 @@ fn policy(max: u32) -> Policy {
 }
 
 async fn server(hang: u32, fail: u32) -> FlakyServer {
-    FlakyServer::start(Script { hang, fail })
-        .await
-        .expect("a loopback port")
+    FlakyServer::start(Script {
+        hang,
+        fail,
+        retry_after: None,
+    })
+    .await
+    .expect("a loopback port")
 }
 
 #[tokio::test]

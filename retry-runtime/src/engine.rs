@@ -250,11 +250,21 @@ impl Engine {
 
 /// The clock of deadlines and `elapsed`: tokio's with the `tokio` feature, so that
 /// `tokio::time::pause()` governs deadlines as it governs the sleeps (outside a paused
-/// runtime it is the system's monotonic clock), and the standard library's without it.
-#[cfg(feature = "tokio")]
+/// runtime it is the system's monotonic clock), and the standard library's without it. On
+/// wasm32-unknown-unknown, where the standard library has no clock, `performance.now()`.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+use web_time::Instant;
+
+#[cfg(all(
+    feature = "tokio",
+    not(all(target_arch = "wasm32", target_os = "unknown"))
+))]
 use tokio::time::Instant;
 
-#[cfg(not(feature = "tokio"))]
+#[cfg(all(
+    not(feature = "tokio"),
+    not(all(target_arch = "wasm32", target_os = "unknown"))
+))]
 use std::time::Instant;
 
 /// When a call started, on the real clock and on the clock of recorded sleeps.

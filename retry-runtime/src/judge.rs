@@ -93,34 +93,56 @@ impl<R> Judgement<'_, R> {
             function,
             error: self.error,
         };
-        match engine.step(policy, budget, self.verdict, event) {
-            Step::Return => None,
-            Step::Retry {
-                attempt,
+        settle(
+            engine,
+            policy,
+            budget,
+            self.verdict,
+            event,
+            self.outcome,
+            hooks,
+        )
+    }
+}
+
+/// Hands `verdict` on `outcome` to the engine and calls the hooks with what it decided:
+/// the delay before the next attempt, or `None` to return the outcome.
+pub(crate) fn settle<R>(
+    engine: &mut Engine,
+    policy: &Policy,
+    budget: Option<&RetryBudget>,
+    verdict: Verdict,
+    event: Event<'_>,
+    outcome: &R,
+    hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
+) -> Option<Duration> {
+    match engine.step(policy, budget, verdict, event) {
+        Step::Return => None,
+        Step::Retry {
+            attempt,
+            delay,
+            elapsed,
+        } => {
+            hooks.0.on_retry(&Attempt {
+                number: attempt,
                 delay,
                 elapsed,
-            } => {
-                hooks.0.on_retry(&Attempt {
-                    number: attempt,
-                    delay,
-                    elapsed,
-                    outcome: self.outcome,
-                });
-                Some(delay)
-            }
-            Step::GiveUp {
+                outcome,
+            });
+            Some(delay)
+        }
+        Step::GiveUp {
+            attempts,
+            reason,
+            elapsed,
+        } => {
+            hooks.1.on_give_up(&GiveUp {
                 attempts,
-                reason,
                 elapsed,
-            } => {
-                hooks.1.on_give_up(&GiveUp {
-                    attempts,
-                    elapsed,
-                    reason,
-                    outcome: self.outcome,
-                });
-                None
-            }
+                reason,
+                outcome,
+            });
+            None
         }
     }
 }

@@ -538,6 +538,9 @@ mod schedule;
 mod sleep;
 pub mod testing;
 mod timeout;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 
 /// What `#[retry]` expands to. Not public API: names and signatures change without notice.
 #[doc(hidden)]

@@ -201,8 +201,9 @@ impl Policy {
     /// use retry_runtime::{Policy, RetryBudget};
     ///
     /// static BUDGET: RetryBudget = RetryBudget::new(100, 0.1);
-    /// const POLICY: Policy = Policy::new().budget(&BUDGET);
-    /// # let _ = POLICY;
+    /// // A `static`: a `const` may refer to the budget only from Rust 1.88 on.
+    /// static POLICY: Policy = Policy::new().budget(&BUDGET);
+    /// assert_eq!(POLICY.delays().len(), 2);
     /// ```
     pub const fn budget(mut self, budget: &'static RetryBudget) -> Self {
         self.budget = Some(budget);

@@ -1,0 +1,168 @@
+//! The tower front door against a real HTTP service on loopback, through a hyper client:
+//! the schedule, `Retry-After`, the budget, the idempotent-methods rule, refused
+//! connections. The sleeps are recorded (`testing::record_async`), not slept.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use retry_examples::{FlakyServer, Script};
+use retry_runtime::tower::RetryPolicy;
+use retry_runtime::{Policy, RetryBudget, StopReason, testing};
+use tower::{Service, ServiceBuilder, ServiceExt};
+
+type Body = Full<Bytes>;
+
+const MS: Duration = Duration::from_millis(1);
+
+fn hyper() -> Client<HttpConnector, Body> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+fn request(method: &str, url: &str) -> http::Request<Body> {
+    http::Request::builder()
+        .method(method)
+        .uri(url)
+        .body(Full::new(Bytes::from_static(b"payload")))
+        .expect("a request")
+}
+
+async fn server(fail: u32, retry_after: Option<u32>) -> FlakyServer {
+    FlakyServer::start(Script {
+        hang: 0,
+        fail,
+        retry_after,
+    })
+    .await
+    .expect("a loopback port")
+}
+
+#[tokio::test]
+async fn one_layer_retries_a_hyper_client_on_schedule() {
+    let server = server(3, None).await;
+    let policy = Policy::new().max_attempts(5).base(MS * 10);
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).layer())
+        .service(hyper());
+    let call = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("GET", &server.url()));
+    let (response, delays) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(server.hits(), 4);
+    assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
+}
+
+#[tokio::test]
+async fn retry_after_is_the_servers_hint_capped_by_max_delay() {
+    let server = server(2, Some(7)).await;
+    let policy = Policy::new()
+        .max_attempts(5)
+        .base(MS * 10)
+        .max_delay(Duration::from_secs(5));
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).layer())
+        .service(hyper());
+    let call = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("GET", &server.url()));
+    let (response, delays) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 200);
+    // `Retry-After: 7`, capped by the 5 s `max_delay`, twice.
+    assert_eq!(delays, [Duration::from_secs(5); 2]);
+}
+
+static BUDGET: RetryBudget = RetryBudget::new(10, 0.1);
+
+#[tokio::test]
+async fn a_shared_budget_stops_retrying_a_dead_service() {
+    let server = server(u32::MAX, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).budget(&BUDGET).layer())
+        .service(hyper());
+    let ((), _) = testing::record_async(async {
+        for _ in 0..20 {
+            let call = client
+                .ready()
+                .await
+                .unwrap()
+                .call(request("GET", &server.url()));
+            assert_eq!(call.await.unwrap().status(), 503);
+        }
+    })
+    .await;
+    // 3 + 2 for the first two requests (10 tokens, a retry while more than 5 are left),
+    // then one attempt each: 23 instead of 60.
+    assert_eq!(server.hits(), 23);
+}
+
+#[tokio::test]
+async fn only_idempotent_methods_are_sent_again_unless_asked() {
+    let server = server(1, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).layer())
+        .service(hyper());
+    let post = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("POST", &server.url()));
+    assert_eq!(post.await.unwrap().status(), 503);
+    assert_eq!(server.hits(), 1, "a POST is sent once");
+
+    let server = self::server(1, None).await;
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).retry_all_methods().layer())
+        .service(hyper());
+    let post = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("POST", &server.url()));
+    let (response, _) = testing::record_async(post).await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried_and_the_hooks_hear_it() {
+    // A port that was just free: nothing listens there.
+    let url = {
+        let server = server(0, None).await;
+        server.url()
+    };
+    tokio::time::sleep(MS * 20).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let retries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (log, gave_up) = (retries.clone(), retries.clone());
+    let layer = RetryPolicy::http(policy)
+        .on_retry(move |a: &retry_runtime::Attempt<'_, Result<_, _>>| {
+            log.lock().unwrap().push(format!("retry {}", a.number));
+        })
+        .on_give_up(move |g: &retry_runtime::GiveUp<'_, Result<_, _>>| {
+            assert_eq!(g.reason, StopReason::Attempts);
+            gave_up
+                .lock()
+                .unwrap()
+                .push(format!("gave up after {}", g.attempts));
+        })
+        .layer();
+    let mut client = ServiceBuilder::new().layer(layer).service(hyper());
+    let call = client.ready().await.unwrap().call(request("GET", &url));
+    let (response, delays) = testing::record_async(call).await;
+    assert!(response.is_err());
+    assert_eq!(delays.len(), 2);
+    assert_eq!(
+        *retries.lock().unwrap(),
+        ["retry 1", "retry 2", "gave up after 3"]
+    );
+}

@@ -1,0 +1,310 @@
+//! A front door for tower: [`RetryPolicy`] is a [`tower::retry::Policy`] built from the
+//! same [`Policy`] as `#[retry]` (schedule, jitter, deadline, budget, server hints, hooks),
+//! so that any `Service` (a hyper client, a tonic channel) retries with one `layer(..)`.
+//!
+//! ```
+//! use retry_runtime::Policy;
+//! use retry_runtime::tower::RetryPolicy;
+//! use std::time::Duration;
+//! use tower::{Service, ServiceBuilder, ServiceExt};
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! const POLICY: Policy = Policy::new().max_attempts(3).base(Duration::from_millis(100));
+//!
+//! // A service that fails on odd numbers.
+//! let service = tower::service_fn(|n: u32| async move {
+//!     if n % 2 == 1 { Err("odd") } else { Ok(n) }
+//! });
+//! let mut retrying = ServiceBuilder::new()
+//!     .layer(RetryPolicy::new(POLICY, |result: &Result<u32, &str>| result.is_err()).layer())
+//!     .service(service);
+//! let answer = retrying.ready().await.unwrap().call(3).await;
+//! assert_eq!(answer, Err("odd")); // 3 attempts, then the last error
+//! # }
+//! ```
+//!
+//! For HTTP there is a ready classifier, [`RetryPolicy::http`]: connection errors, 5xx and
+//! 429 are retried, `Retry-After` is the server's hint, and only idempotent methods are
+//! retried unless [`RetryPolicy::retry_all_methods`] says otherwise (RFC 9110, 9.2.2).
+//! Requests are cloned for each attempt; one that cannot be cloned is sent once.
+
+use std::time::Duration;
+
+use crate::describe::Described;
+use crate::engine::{Engine, Event, Verdict};
+use crate::judge::{NoHook, OnGiveUp, OnRetry, settle};
+use crate::sleep::{DefaultSleep, MaybeSleep, sleep_async};
+use crate::{AsyncSleep, Policy, RetryBudget, retry_after};
+
+/// What a classifier makes of one result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A success: returned.
+    Success,
+    /// A failure worth another attempt, with the server's hint for the delay, if any.
+    Retry(Option<Duration>),
+    /// A failure that another attempt would not change: returned at once.
+    Fail,
+}
+
+/// Says which results are retried: any `Fn(&Result<Res, E>) -> bool` (`true`: retry), or
+/// [`Http`].
+pub trait Classify<Req, Res, E> {
+    /// The class of `result`, the answer to `request`.
+    fn classify(&self, request: &Req, result: &Result<Res, E>) -> Class;
+
+    /// Whether `request` may be sent again at all (HTTP: only idempotent methods).
+    fn may_resend(&self, request: &Req) -> bool {
+        let _ = request;
+        true
+    }
+}
+
+impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
+    fn classify(&self, _: &Req, result: &Result<Res, E>) -> Class {
+        match (self(result), result) {
+            (true, _) => Class::Retry(None),
+            (false, Ok(_)) => Class::Success,
+            (false, Err(_)) => Class::Fail,
+        }
+    }
+}
+
+/// The HTTP classifier: an `Err` (no response: refused, reset, timed out), a 5xx or a 429
+/// is retried, with `Retry-After` as the hint; other responses are returned. Only
+/// idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) are sent again, unless
+/// [`RetryPolicy::retry_all_methods`] was called.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Http {
+    all_methods: bool,
+}
+
+impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
+    fn classify(&self, _: &http::Request<B>, result: &Result<http::Response<Res>, E>) -> Class {
+        let Ok(response) = result else {
+            return Class::Retry(None);
+        };
+        let status = response.status();
+        if status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS {
+            let hint = response
+                .headers()
+                .get(http::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(retry_after);
+            Class::Retry(hint)
+        } else {
+            Class::Success
+        }
+    }
+
+    fn may_resend(&self, request: &http::Request<B>) -> bool {
+        self.all_methods || request.method().is_idempotent()
+    }
+}
+
+/// Clones a request for the next attempt: [`CloneIt`] for `Clone` requests, or any
+/// `Fn(&Req) -> Option<Req>` (`None`: the request cannot be sent again).
+pub trait CloneRequest<Req> {
+    /// A copy of `request` to send again, if it can be sent again.
+    fn clone_request(&self, request: &Req) -> Option<Req>;
+}
+
+/// Clones requests with `Clone`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CloneIt;
+
+impl<Req: Clone> CloneRequest<Req> for CloneIt {
+    fn clone_request(&self, request: &Req) -> Option<Req> {
+        Some(request.clone())
+    }
+}
+
+impl<Req, F: Fn(&Req) -> Option<Req>> CloneRequest<Req> for F {
+    fn clone_request(&self, request: &Req) -> Option<Req> {
+        self(request)
+    }
+}
+
+/// A [`tower::retry::Policy`] from a [`Policy`] and a classifier: see the
+/// [module docs](self). Each request gets its own copy, with a fresh call state.
+#[derive(Debug)]
+pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep> {
+    policy: Policy,
+    classify: C,
+    clone: K,
+    budget: Option<&'static RetryBudget>,
+    on_retry: A,
+    on_give_up: G,
+    sleeper: S,
+    engine: Engine,
+}
+
+impl<C> RetryPolicy<C> {
+    /// Retries the results `classify` says to retry, under `policy`.
+    pub fn new(policy: Policy, classify: C) -> Self {
+        RetryPolicy {
+            policy,
+            classify,
+            clone: CloneIt,
+            budget: None,
+            on_retry: NoHook,
+            on_give_up: NoHook,
+            sleeper: DefaultSleep,
+            engine: Engine::unstarted(),
+        }
+    }
+}
+
+impl RetryPolicy<Http> {
+    /// Retries HTTP requests as [`Http`] says, under `policy`.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use retry_runtime::tower::RetryPolicy;
+    ///
+    /// let layer = RetryPolicy::http(Policy::new().max_attempts(4)).layer();
+    /// # let _ = layer;
+    /// ```
+    pub fn http(policy: Policy) -> Self {
+        RetryPolicy::new(policy, Http::default())
+    }
+
+    /// Sends every method again, POST and PATCH included: only for services whose
+    /// non-idempotent requests are safe to repeat (they carry an idempotency key, say).
+    pub fn retry_all_methods(mut self) -> Self {
+        self.classify.all_methods = true;
+        self
+    }
+}
+
+impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
+    /// The [`RetryBudget`] the retries draw on, instead of the policy's.
+    pub fn budget(mut self, budget: &'static RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// How a request is cloned for the next attempt (`None`: it is sent once).
+    pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
+        RetryPolicy {
+            policy: self.policy,
+            classify: self.classify,
+            clone,
+            budget: self.budget,
+            on_retry: self.on_retry,
+            on_give_up: self.on_give_up,
+            sleeper: self.sleeper,
+            engine: self.engine,
+        }
+    }
+
+    /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
+    pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
+        RetryPolicy {
+            policy: self.policy,
+            classify: self.classify,
+            clone: self.clone,
+            budget: self.budget,
+            on_retry: hook,
+            on_give_up: self.on_give_up,
+            sleeper: self.sleeper,
+            engine: self.engine,
+        }
+    }
+
+    /// Called once when a request's retries give up, as `on_give_up`.
+    pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
+        RetryPolicy {
+            policy: self.policy,
+            classify: self.classify,
+            clone: self.clone,
+            budget: self.budget,
+            on_retry: self.on_retry,
+            on_give_up: hook,
+            sleeper: self.sleeper,
+            engine: self.engine,
+        }
+    }
+
+    /// The async sleep of another runtime (see [`AsyncSleep`]).
+    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
+        RetryPolicy {
+            policy: self.policy,
+            classify: self.classify,
+            clone: self.clone,
+            budget: self.budget,
+            on_retry: self.on_retry,
+            on_give_up: self.on_give_up,
+            sleeper,
+            engine: self.engine,
+        }
+    }
+
+    /// The layer for `ServiceBuilder::layer`.
+    pub fn layer(self) -> ::tower::retry::RetryLayer<Self> {
+        ::tower::retry::RetryLayer::new(self)
+    }
+}
+
+/// Each request's copy starts a call of its own: fresh attempts, a fresh clock.
+impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, K, A, G, S> {
+    fn clone(&self) -> Self {
+        RetryPolicy {
+            policy: self.policy,
+            classify: self.classify.clone(),
+            clone: self.clone.clone(),
+            budget: self.budget,
+            on_retry: self.on_retry.clone(),
+            on_give_up: self.on_give_up.clone(),
+            sleeper: self.sleeper.clone(),
+            engine: Engine::new(&self.policy, true),
+        }
+    }
+}
+
+/// The name the events give this front door.
+const FUNCTION: &str = "tower::Retry";
+
+impl<Req, Res, E, C, K, A, G, S> ::tower::retry::Policy<Req, Res, E> for RetryPolicy<C, K, A, G, S>
+where
+    C: Classify<Req, Res, E>,
+    K: CloneRequest<Req>,
+    A: OnRetry<Result<Res, E>>,
+    G: OnGiveUp<Result<Res, E>>,
+    S: AsyncSleep,
+{
+    type Future = MaybeSleep<S::Sleep>;
+
+    fn retry(&mut self, request: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
+        let verdict = match self.classify.classify(request, result) {
+            Class::Success => Verdict::Success,
+            Class::Retry(hint) => Verdict::Retryable(hint),
+            Class::Fail => Verdict::Declined,
+        };
+        let event = Event {
+            function: FUNCTION,
+            error: Described::Nothing,
+        };
+        let budget = self.budget.or(self.policy.budget);
+        let hooks = (&self.on_retry, &self.on_give_up);
+        let delay = settle(
+            &mut self.engine,
+            &self.policy,
+            budget,
+            verdict,
+            event,
+            result,
+            hooks,
+        );
+        delay.map(|delay| sleep_async(delay, &self.sleeper))
+    }
+
+    fn clone_request(&mut self, request: &Req) -> Option<Req> {
+        if self.classify.may_resend(request) {
+            self.clone.clone_request(request)
+        } else {
+            None
+        }
+    }
+}
