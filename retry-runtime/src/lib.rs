@@ -517,6 +517,7 @@
 //! is, and the retrying stops.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod backoff;
 mod budget;

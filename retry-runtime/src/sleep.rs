@@ -104,6 +104,7 @@ where
 pub struct DefaultSleep;
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncSleep for DefaultSleep {
     type Sleep = tokio::time::Sleep;
 

@@ -308,3 +308,117 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::tower::retry::Policy as _;
+
+    fn response(status: u16, retry_after: Option<&str>) -> http::Response<()> {
+        let mut response = http::Response::builder().status(status);
+        if let Some(value) = retry_after {
+            response = response.header(http::header::RETRY_AFTER, value);
+        }
+        response.body(()).expect("a response")
+    }
+
+    fn request(method: &str) -> http::Request<()> {
+        http::Request::builder()
+            .method(method)
+            .body(())
+            .expect("a request")
+    }
+
+    type Answer = Result<http::Response<()>, &'static str>;
+
+    #[test]
+    fn http_retries_errors_5xx_and_429_with_retry_after() {
+        let get = request("GET");
+        let classify = |answer: Answer| Http::default().classify(&get, &answer);
+        assert_eq!(
+            classify(Ok(response(503, Some("3")))),
+            Class::Retry(Some(Duration::from_secs(3)))
+        );
+        assert_eq!(classify(Ok(response(429, None))), Class::Retry(None));
+        assert_eq!(
+            classify(Ok(response(500, Some("soon")))),
+            Class::Retry(None)
+        );
+        assert_eq!(classify(Ok(response(404, None))), Class::Success);
+        assert_eq!(classify(Ok(response(200, None))), Class::Success);
+        assert_eq!(classify(Err("connection refused")), Class::Retry(None));
+    }
+
+    #[test]
+    fn only_idempotent_methods_are_resent_by_default() {
+        let http = Http::default();
+        for method in ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"] {
+            let may: bool =
+                Classify::<_, http::Response<()>, ()>::may_resend(&http, &request(method));
+            assert!(may, "{method}");
+        }
+        for method in ["POST", "PATCH"] {
+            let may: bool =
+                Classify::<_, http::Response<()>, ()>::may_resend(&http, &request(method));
+            assert!(!may, "{method}");
+            let all = Http { all_methods: true };
+            assert!(Classify::<_, http::Response<()>, ()>::may_resend(
+                &all,
+                &request(method)
+            ));
+        }
+    }
+
+    #[test]
+    fn a_closure_classifies_retry_success_and_failure() {
+        let retry_odd = |answer: &Result<u32, u32>| matches!(answer, Err(n) if n % 2 == 1);
+        assert_eq!(retry_odd.classify(&(), &Err(3)), Class::Retry(None));
+        assert_eq!(retry_odd.classify(&(), &Err(2)), Class::Fail);
+        assert_eq!(retry_odd.classify(&(), &Ok(2)), Class::Success);
+    }
+
+    fn no_sleep(_: Duration) -> std::future::Ready<()> {
+        std::future::ready(())
+    }
+
+    fn resend<S: AsyncSleep>(
+        call: &mut RetryPolicy<Http, CloneIt, NoHook, NoHook, S>,
+        request: &http::Request<()>,
+    ) -> Option<http::Request<()>> {
+        ::tower::retry::Policy::<_, http::Response<()>, &str>::clone_request(call, request)
+    }
+
+    #[test]
+    fn each_request_gets_its_own_call_and_the_schedule() {
+        let policy = Policy::new().max_attempts(3);
+        let shared = RetryPolicy::http(policy).sleep(no_sleep);
+        let mut call = shared.clone();
+        let mut get = request("GET");
+        let mut answer: Answer = Ok(response(503, None));
+        assert!(resend(&mut call, &get).is_some());
+        assert!(call.retry(&mut get, &mut answer).is_some());
+        assert!(call.retry(&mut get, &mut answer).is_some());
+        assert!(
+            call.retry(&mut get, &mut answer).is_none(),
+            "3 attempts in all"
+        );
+        // A new request starts over.
+        let mut next = shared.clone();
+        assert!(next.retry(&mut get, &mut answer).is_some());
+        // A POST is not cloned, so tower sends it once.
+        assert!(resend(&mut next, &request("POST")).is_none());
+    }
+
+    #[test]
+    fn the_budget_refuses() {
+        static BUDGET: RetryBudget = RetryBudget::new(2, 0.0);
+        let policy = Policy::new().max_attempts(5);
+        let mut call = RetryPolicy::http(policy)
+            .budget(&BUDGET)
+            .sleep(no_sleep)
+            .clone();
+        let mut answer: Answer = Err("refused");
+        assert!(call.retry(&mut request("GET"), &mut answer).is_none());
+        assert!(BUDGET.tokens() < 2.0);
+    }
+}
