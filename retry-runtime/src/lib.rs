@@ -443,6 +443,9 @@
 //!
 //! [`retry_call`] runs an operation without sleeping and reports what it would have slept.
 //!
+//! With the `tower` feature, `tower::RetryPolicy` is a third front door:
+//! a `tower::retry::Policy` from the same `Policy`, for any tower `Service`.
+//!
 //! # With `#[async_trait]` and `#[tracing::instrument]`
 //!
 //! On a method of an `#[async_trait]` impl or trait, `#[retry]` finds the boxed future that
