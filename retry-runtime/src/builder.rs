@@ -77,14 +77,6 @@ where
     type Outcome = Fut::Output;
 }
 
-/// `rules` with `$field` set to `$value` (of another type, maybe) and the `$keep` fields
-/// kept.
-macro_rules! replace {
-    ($rules:ident, $field:ident: $value:expr; $($keep:ident),*) => {
-        Rules { $field: $value, $($keep: $rules.$keep),* }
-    };
-}
-
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
 type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
 type Success<Op, M> = <Of<Op, M> as Outcome>::Success;
@@ -180,7 +172,7 @@ where
         F: Fn(&Failure<Op, M>) -> bool,
     {
         self.with_rules(
-            |rules| replace!(rules, when: retry_if; when_ok, hint, on_retry, on_give_up, budget),
+            |rules| replace!(Rules, rules, when: retry_if; when_ok, hint, on_retry, on_give_up, budget),
         )
     }
 
@@ -208,7 +200,7 @@ where
         F: Fn(&Success<Op, M>) -> bool,
     {
         self.with_rules(
-            |rules| replace!(rules, when_ok: retry_if; when, hint, on_retry, on_give_up, budget),
+            |rules| replace!(Rules, rules, when_ok: retry_if; when, hint, on_retry, on_give_up, budget),
         )
     }
 
@@ -233,7 +225,7 @@ where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
         self.with_rules(
-            |rules| replace!(rules, hint: hint; when, when_ok, on_retry, on_give_up, budget),
+            |rules| replace!(Rules, rules, hint: hint; when, when_ok, on_retry, on_give_up, budget),
         )
     }
 
@@ -274,7 +266,7 @@ where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
         self.with_rules(
-            |rules| replace!(rules, on_retry: hook; when, when_ok, hint, on_give_up, budget),
+            |rules| replace!(Rules, rules, on_retry: hook; when, when_ok, hint, on_give_up, budget),
         )
     }
 
@@ -296,7 +288,7 @@ where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
         self.with_rules(
-            |rules| replace!(rules, on_give_up: hook; when, when_ok, hint, on_retry, budget),
+            |rules| replace!(Rules, rules, on_give_up: hook; when, when_ok, hint, on_retry, budget),
         )
     }
 }

@@ -522,6 +522,14 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// `$Struct` with `$field` set to `$value` (of another type, maybe) and the `$keep` fields
+/// moved from `$from`: the body of a type-changing builder setter.
+macro_rules! replace {
+    ($Struct:ident, $from:ident, $field:ident: $value:expr; $($keep:ident),*) => {
+        $Struct { $field: $value, $($keep: $from.$keep),* }
+    };
+}
+
 mod backoff;
 mod budget;
 pub mod builder;

@@ -187,58 +187,22 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
 
     /// How a request is cloned for the next attempt (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        RetryPolicy {
-            policy: self.policy,
-            classify: self.classify,
-            clone,
-            budget: self.budget,
-            on_retry: self.on_retry,
-            on_give_up: self.on_give_up,
-            sleeper: self.sleeper,
-            engine: self.engine,
-        }
+        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
     pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        RetryPolicy {
-            policy: self.policy,
-            classify: self.classify,
-            clone: self.clone,
-            budget: self.budget,
-            on_retry: hook,
-            on_give_up: self.on_give_up,
-            sleeper: self.sleeper,
-            engine: self.engine,
-        }
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
     pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        RetryPolicy {
-            policy: self.policy,
-            classify: self.classify,
-            clone: self.clone,
-            budget: self.budget,
-            on_retry: self.on_retry,
-            on_give_up: hook,
-            sleeper: self.sleeper,
-            engine: self.engine,
-        }
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        RetryPolicy {
-            policy: self.policy,
-            classify: self.classify,
-            clone: self.clone,
-            budget: self.budget,
-            on_retry: self.on_retry,
-            on_give_up: self.on_give_up,
-            sleeper,
-            engine: self.engine,
-        }
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, engine)
     }
 
     /// The layer for `ServiceBuilder::layer`.
