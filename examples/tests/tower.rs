@@ -10,7 +10,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use retry_examples::{FlakyServer, Script};
-use retry_runtime::tower::RetryPolicy;
+use retry_runtime::tower::{Http, RetryPolicy};
 use retry_runtime::{Policy, RetryBudget, StopReason, testing};
 use tower::{Service, ServiceBuilder, ServiceExt};
 
@@ -30,6 +30,16 @@ fn request(method: &str, url: &str) -> http::Request<Body> {
         .expect("a request")
 }
 
+type Answer = Result<http::Response<::hyper::body::Incoming>, hyper_util::client::legacy::Error>;
+
+/// Sends one `method` request to `url` through a hyper client behind `policy`'s layer,
+/// with the sleeps recorded.
+async fn send(policy: RetryPolicy<Http>, method: &str, url: &str) -> (Answer, Vec<Duration>) {
+    let mut client = ServiceBuilder::new().layer(policy.layer()).service(hyper());
+    let call = client.ready().await.unwrap().call(request(method, url));
+    testing::record_async(call).await
+}
+
 async fn server(fail: u32, retry_after: Option<u32>) -> FlakyServer {
     FlakyServer::start(Script {
         hang: 0,
@@ -44,15 +54,7 @@ async fn server(fail: u32, retry_after: Option<u32>) -> FlakyServer {
 async fn one_layer_retries_a_hyper_client_on_schedule() {
     let server = server(3, None).await;
     let policy = Policy::new().max_attempts(5).base(MS * 10);
-    let mut client = ServiceBuilder::new()
-        .layer(RetryPolicy::http(policy).layer())
-        .service(hyper());
-    let call = client
-        .ready()
-        .await
-        .unwrap()
-        .call(request("GET", &server.url()));
-    let (response, delays) = testing::record_async(call).await;
+    let (response, delays) = send(RetryPolicy::http(policy), "GET", &server.url()).await;
     assert_eq!(response.unwrap().status(), 200);
     assert_eq!(server.hits(), 4);
     assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
@@ -65,15 +67,7 @@ async fn retry_after_is_the_servers_hint_capped_by_max_delay() {
         .max_attempts(5)
         .base(MS * 10)
         .max_delay(Duration::from_secs(5));
-    let mut client = ServiceBuilder::new()
-        .layer(RetryPolicy::http(policy).layer())
-        .service(hyper());
-    let call = client
-        .ready()
-        .await
-        .unwrap()
-        .call(request("GET", &server.url()));
-    let (response, delays) = testing::record_async(call).await;
+    let (response, delays) = send(RetryPolicy::http(policy), "GET", &server.url()).await;
     assert_eq!(response.unwrap().status(), 200);
     // `Retry-After: 7`, capped by the 5 s `max_delay`, twice.
     assert_eq!(delays, [Duration::from_secs(5); 2]);
@@ -108,27 +102,13 @@ async fn a_shared_budget_stops_retrying_a_dead_service() {
 async fn only_idempotent_methods_are_sent_again_unless_asked() {
     let server = server(1, None).await;
     let policy = Policy::new().max_attempts(3).base(MS);
-    let mut client = ServiceBuilder::new()
-        .layer(RetryPolicy::http(policy).layer())
-        .service(hyper());
-    let post = client
-        .ready()
-        .await
-        .unwrap()
-        .call(request("POST", &server.url()));
-    assert_eq!(post.await.unwrap().status(), 503);
+    let (response, _) = send(RetryPolicy::http(policy), "POST", &server.url()).await;
+    assert_eq!(response.unwrap().status(), 503);
     assert_eq!(server.hits(), 1, "a POST is sent once");
 
     let server = self::server(1, None).await;
-    let mut client = ServiceBuilder::new()
-        .layer(RetryPolicy::http(policy).retry_all_methods().layer())
-        .service(hyper());
-    let post = client
-        .ready()
-        .await
-        .unwrap()
-        .call(request("POST", &server.url()));
-    let (response, _) = testing::record_async(post).await;
+    let all_methods = RetryPolicy::http(policy).retry_all_methods();
+    let (response, _) = send(all_methods, "POST", &server.url()).await;
     assert_eq!(response.unwrap().status(), 200);
     assert_eq!(server.hits(), 2);
 }
