@@ -98,9 +98,7 @@ impl Retry {
             on_give_up: NoHook,
         }
     }
-}
 
-impl Retry {
     /// Runs `attempt` within `limit` (`attempt_timeout`), or within the time left before
     /// the deadline when that is shorter, on `sleeper`'s clock.
     #[inline]
