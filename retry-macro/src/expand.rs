@@ -89,9 +89,10 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         None => quote!(::retry_runtime),
     };
     // Inside an `#[async_trait]` method, `self` has moved into `__self` where the keys run.
-    let key_value = |value: &Value| match &boxed {
-        Some(_) => async_trait::rename_self(value.to_tokens(&krate)),
-        None => value.to_tokens(&krate),
+    let in_async_trait = boxed.is_some();
+    let key_value = |value: &Value| match in_async_trait {
+        true => async_trait::rename_self(value.to_tokens(&krate)),
+        false => value.to_tokens(&krate),
     };
     let ret = match (&boxed, &sig.output) {
         (Some(boxed), _) => boxed.output.clone(),
@@ -139,6 +140,30 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         let call = quote!(#retry.#method);
         (call, quote!(&#policy_local, #limit, &#sleeper, #function,))
     });
+    if args.get(&keys::HEDGE).is_some() {
+        let builder = hedged(args, &krate, &key_value, &policy_local, &ret, ret_span);
+        let attempt = async_block(&ret, &body, body_span);
+        let hedging = Ident::new("__retry_hedging", Span::mixed_site());
+        let retried = quote! {
+            #policy_item
+            let mut #hedging = ::core::pin::pin!(#builder.race(#function));
+            loop {
+                #hedging.as_mut().start(#attempt);
+                if let ::core::option::Option::Some(#outcome) = #hedging.as_mut().next().await {
+                    return #outcome;
+                }
+            }
+        };
+        return finish(
+            attrs,
+            vis,
+            defaultness,
+            &sig,
+            &inner_attrs,
+            prelude,
+            retried,
+        );
+    }
     let attempt = attempt(is_async, &ret, &outcome, &body, body_span, within.as_ref());
     // One attempt and its verdict: the delay before the next attempt, or a return. The
     // outcome's scope ends here, before the sleep.
@@ -149,13 +174,34 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         };
     };
     let sleep = sleep(sleeper.as_ref(), &krate, &delay, &next);
-    let mut retried = quote! {
+    let retried = quote! {
         #policy_item
         let mut #retry = #krate::__private::Retry::#start(&#policy_local);
         loop {
             #sleep
         }
     };
+    finish(
+        attrs,
+        vis,
+        defaultness,
+        &sig,
+        &inner_attrs,
+        prelude,
+        retried,
+    )
+}
+
+/// The fn around `retried`, the retrying body.
+fn finish(
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    defaultness: Option<syn::Token![default]>,
+    sig: &syn::Signature,
+    inner_attrs: &[syn::Attribute],
+    prelude: Option<Vec<syn::Stmt>>,
+    mut retried: TokenStream,
+) -> TokenStream {
     // An `#[async_trait]` method: the loop goes inside the boxed future, after the
     // statements that move the arguments into it.
     if let Some(prelude) = prelude {
@@ -166,7 +212,6 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             })
         };
     }
-
     quote! {
         #(#attrs)*
         #vis #defaultness #sig {
@@ -174,6 +219,46 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
             #retried
         }
     }
+}
+
+/// A hedged fn's builder: `hedged::<R>(&policy)`, the judge's keys, `sleep`,
+/// `attempt_timeout` and `hedge`.
+fn hedged(
+    args: &Args,
+    krate: &TokenStream,
+    key_value: &dyn Fn(&Value) -> TokenStream,
+    policy: &TokenStream,
+    ret: &Type,
+    ret_span: Span,
+) -> TokenStream {
+    // Spanned at the return type: a type that is not an `Outcome` is reported there.
+    let start = quote_spanned!(ret_span=> #krate::__private::hedged::<#ret, _>);
+    let mut builder = quote!(#start(&#policy));
+    builder.extend(judge_calls(args, key_value));
+    if let Some(path) = args.expr(&keys::SLEEP) {
+        builder.extend(quote!(.sleep(#path)));
+    }
+    for key in [&keys::ATTEMPT_TIMEOUT, &keys::HEDGE] {
+        if let Some(given) = args.get(key) {
+            let method = &given.ident;
+            let value = given.value.to_tokens(krate);
+            builder.extend(quote!(.#method(#value)));
+        }
+    }
+    builder
+}
+
+/// A call for each key of the judge: `.when(expr)`, `.budget(&expr)`, ...
+fn judge_calls(args: &Args, key_value: &dyn Fn(&Value) -> TokenStream) -> TokenStream {
+    let mut calls = TokenStream::new();
+    for given in args.iter() {
+        if let Emit::Judge { by_ref, .. } = given.key.emit {
+            let (key, value) = (&given.ident, key_value(&given.value));
+            let value = if by_ref { quote!(&#value) } else { value };
+            calls.extend(quote!(.#key(#value)));
+        }
+    }
+    calls
 }
 
 /// The statement that runs one attempt into `outcome`, in its own scope. `within` is the
@@ -188,19 +273,7 @@ fn attempt(
     within: Option<&(TokenStream, TokenStream)>,
 ) -> TokenStream {
     if is_async {
-        let early = Ident::new("__retry_early", Span::mixed_site());
-        // Spanned at the body, like the sync closure. The dead `return` fixes the async
-        // block's output type, so that `?` and `return` in the body infer as they do in the
-        // fn.
-        let attempt = quote_spanned! {body_span=>
-            async {
-                if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
-                    #[allow(unreachable_code)]
-                    return #early;
-                }
-                #body
-            }
-        };
+        let attempt = async_block(ret, body, body_span);
         let attempt = match within {
             Some((call, args)) => quote!(#call(#args #attempt)),
             None => attempt,
@@ -211,6 +284,22 @@ fn attempt(
         quote_spanned! {body_span=>
             #[allow(clippy::redundant_closure_call)]
             let #outcome = (|| -> #ret #body)();
+        }
+    }
+}
+
+/// An async attempt: the body in an `async` block. Spanned at the body, like the sync
+/// closure. The dead `return` fixes the block's output type, so that `?` and `return` in
+/// the body infer as they do in the fn.
+fn async_block(ret: &Type, body: &TokenStream, body_span: Span) -> TokenStream {
+    let early = Ident::new("__retry_early", Span::mixed_site());
+    quote_spanned! {body_span=>
+        async {
+            if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
+                #[allow(unreachable_code)]
+                return #early;
+            }
+            #body
         }
     }
 }
@@ -248,13 +337,7 @@ fn verdict(
     delay: &Ident,
 ) -> TokenStream {
     let mut verdict = judge;
-    for given in args.iter() {
-        if let Emit::Judge { by_ref, .. } = given.key.emit {
-            let (key, value) = (&given.ident, key_value(&given.value));
-            let value = if by_ref { quote!(&#value) } else { value };
-            verdict.extend(quote!(.#key(#value)));
-        }
-    }
+    verdict.extend(judge_calls(args, key_value));
     quote! {
         match #verdict.next() {
             ::core::option::Option::Some(#delay) => #delay,

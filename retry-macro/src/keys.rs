@@ -81,6 +81,12 @@ pub(crate) const ATTEMPT_TIMEOUT: Key = Key {
     example: "attempt_timeout = \"2s\"",
     emit: Emit::Expansion,
 };
+pub(crate) const HEDGE: Key = Key {
+    name: "hedge",
+    form: Form::Duration,
+    example: "hedge = \"50ms\"",
+    emit: Emit::Expansion,
+};
 pub(crate) const CLONE: Key = Key {
     name: "clone",
     form: Form::Names,
@@ -207,6 +213,7 @@ pub(crate) const KEYS: &[Key] = &[
         emit: judge(true),
     },
     ATTEMPT_TIMEOUT,
+    HEDGE,
     CLONE,
     SLEEP,
     CRATE,
@@ -221,6 +228,15 @@ impl Key {
     /// Whether the key belongs to the schedule, which `policy` sets as a whole.
     pub(crate) fn in_schedule(&self) -> bool {
         matches!(self.emit, Emit::Policy { .. })
+    }
+
+    /// Whether the key shapes the delays between attempts, which a hedged call does not
+    /// have: every schedule key but `max` and `deadline`, and `hint`.
+    pub(crate) fn spaces_attempts(&self) -> bool {
+        match self.emit {
+            Emit::Policy { setter } => !matches!(setter, "max_attempts" | "deadline"),
+            _ => self.name == "hint",
+        }
     }
 
     /// The key as the list of keys shows it.

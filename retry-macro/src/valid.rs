@@ -1,7 +1,7 @@
 //! Checks of the attribute against the fn it is on, and of the keys against each other.
 //! Each problem goes to the error sink, spanned at the offending token.
 
-use syn::{FnArg, Pat, ReturnType, Type};
+use syn::{FnArg, Pat, ReceiverKind, ReturnType, Type};
 
 use crate::ast::RetryFn;
 use crate::attr::{Args, Value};
@@ -11,12 +11,14 @@ use crate::keys;
 /// Checks the keys against each other.
 pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
     check_policy(args, errors);
+    check_hedge(args, errors);
 }
 
 /// Checks the keys against the fn.
 pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
     errors.check(check_signature(func));
     check_async_keys(args, func, errors);
+    check_receiver(args, func, errors);
     if let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) {
         for name in names {
             errors.check(check_clone(name, func));
@@ -54,6 +56,13 @@ fn check_async_keys(args: &Args, func: &RetryFn, errors: &mut Errors) {
         errors.push(syn::Error::new(
             sleep.ident.span(),
             "`sleep` applies to `async fn`s; a sync `#[retry]` fn sleeps with `std::thread::sleep`",
+        ));
+    }
+    if let Some(hedge) = args.get(&keys::HEDGE) {
+        errors.push(syn::Error::new(
+            hedge.ident.span(),
+            "`hedge` applies to `async fn`s: it runs attempts at the same time, which a sync fn \
+             cannot do",
         ));
     }
     if let Some(timeout) = args.get(&keys::ATTEMPT_TIMEOUT) {
@@ -126,4 +135,50 @@ fn check_policy(args: &Args, errors: &mut Errors) {
             ),
         ));
     }
+}
+
+/// `hedge` starts attempts at the same time, not one after a delay: the keys that shape the
+/// delays have no meaning beside it.
+fn check_hedge(args: &Args, errors: &mut Errors) {
+    let Some(hedge) = args.get(&keys::HEDGE) else {
+        return;
+    };
+    let hedge = &hedge.ident;
+    for given in args.iter().filter(|given| given.key.spaces_attempts()) {
+        let key = &given.ident;
+        errors.push(syn::Error::new(
+            key.span(),
+            format!(
+                "`{key}` cannot be combined with `{hedge}`: a hedged call starts its next attempt \
+                 `{hedge}` after the last, or at once after a failure, so it has no delays for \
+                 `{key}` to shape; `max`, `deadline` and `budget` do apply"
+            ),
+        ));
+    }
+}
+
+/// A hedged call runs its body several times at once, which a `&mut self` body cannot
+/// allow.
+fn check_receiver(args: &Args, func: &RetryFn, errors: &mut Errors) {
+    if args.get(&keys::HEDGE).is_none() {
+        return;
+    }
+    let Some(FnArg::Receiver(receiver)) = func.sig.inputs.first() else {
+        return;
+    };
+    let written = match &receiver.kind {
+        ReceiverKind::Reference(_, _, Some(_)) => "&mut self",
+        ReceiverKind::Typed(_, ty) if matches!(strip_parens(ty), Type::Reference(r) if r.mutability.is_some()) => {
+            "self: &mut Self"
+        }
+        _ if receiver.mutability.is_some() => "mut self",
+        _ => return,
+    };
+    errors.push(syn::Error::new_spanned(
+        receiver,
+        format!(
+            "`hedge` runs attempts at the same time, so they cannot all have `{written}`: take \
+             `&self` (with interior mutability where the body needs it), or drop `hedge`"
+        ),
+    ));
 }

@@ -28,6 +28,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::engine::Engine;
+pub use crate::hedge::{HedgeFuture, Hedging};
+pub use crate::judge::OnHedge;
 pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
 pub use crate::retry_future::RetryFuture;
 pub use crate::running::{OneByOne, Runner, TimeLimit};
@@ -53,10 +55,20 @@ pub struct Blocking;
 /// The mode of [`Policy::retry_async`]: attempts are futures, sleeping with `S`
 /// (`tokio::time::sleep` unless [`Retrying::sleep`] says otherwise).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Async<S = DefaultSleep, T = OneByOne> {
+pub struct Async<S = DefaultSleep, T = OneByOne, H = NoHedge> {
     pub(crate) sleep: S,
     pub(crate) runner: T,
+    pub(crate) hedge: H,
 }
+
+/// Attempts of an async [`Retrying`] one after another: the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHedge;
+
+/// Hedged attempts (see [`Retrying::hedge`]): another attempt starts this long after the
+/// last while none has answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hedge(pub Duration);
 
 /// An operation a [`Retrying`] can run in mode `M`: a closure that returns an
 /// [`Outcome`] (sync), or a future of one (async).
@@ -69,7 +81,7 @@ impl<F: FnMut() -> R, R: Outcome> Operation<Blocking> for F {
     type Outcome = R;
 }
 
-impl<F, Fut, S, T> Operation<Async<S, T>> for F
+impl<F, Fut, S, T, E> Operation<Async<S, T, E>> for F
 where
     F: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
@@ -130,6 +142,7 @@ impl Policy {
             mode: Async {
                 runner: OneByOne,
                 sleep: DefaultSleep,
+                hedge: NoHedge,
             },
             rules: Rules::new(),
         }
@@ -329,7 +342,7 @@ where
     }
 }
 
-impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T>, K> {
+impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     /// The async sleep of another runtime: `sleep(delay)` returns a future that completes
     /// after `delay` (see [`AsyncSleep`]). Without it, `tokio::time::sleep`.
     ///
@@ -348,16 +361,12 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T>, K> {
     /// assert_eq!(value, None);
     /// # }
     /// ```
-    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T>, K> {
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: Async {
-                sleep,
-                runner: self.mode.runner,
-            },
-            rules: self.rules,
-        }
+    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T, E>, K> {
+        self.with_mode(|Async { runner, hedge, .. }| Async {
+            sleep,
+            runner,
+            hedge,
+        })
     }
 
     /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
@@ -380,14 +389,64 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T>, K> {
     /// assert_eq!(outcome.unwrap_err().to_string(), "the attempt timed out after 2s");
     /// # }
     /// ```
-    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit>, K> {
+    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, E>, K> {
+        self.with_mode(|Async { sleep, hedge, .. }| Async {
+            sleep,
+            runner: TimeLimit(limit),
+            hedge,
+        })
+    }
+
+    /// `hedge`: attempts overlap instead of following one another. The first attempt
+    /// starts at once; while none has produced an outcome to return, another starts `delay`
+    /// after the last, up to the policy's `max_attempts` in all. The first success is
+    /// returned and the other attempts are dropped; a failure that `when` accepts starts
+    /// the next attempt at once, and one it declines is returned at once. When every
+    /// attempt has failed, the last failure is returned. No attempt starts past the
+    /// policy's `deadline` or when the budget refuses (each attempt after the first takes a
+    /// token, as a retry does); the policy's schedule (`base`, `backoff`, ...) and `hint`
+    /// play no part. `on_retry` is called as each hedged attempt starts. See the crate
+    /// docs' "Hedged attempts".
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let started = tokio::time::Instant::now();
+    /// let mut calls = 0;
+    /// let policy = Policy::new().max_attempts(3);
+    /// let value: Result<u32, ()> = policy
+    ///     .retry_async(|| {
+    ///         calls += 1;
+    ///         // The first attempt answers after 1 s, the second after 10 ms.
+    ///         let latency = if calls == 1 { 1000 } else { 10 };
+    ///         let attempt = calls;
+    ///         async move {
+    ///             tokio::time::sleep(Duration::from_millis(latency)).await;
+    ///             Ok(attempt)
+    ///         }
+    ///     })
+    ///     .hedge(Duration::from_millis(50))
+    ///     .await;
+    /// assert_eq!(value, Ok(2)); // the hedge, started at 50 ms, answered at 60 ms
+    /// assert_eq!(started.elapsed(), Duration::from_millis(60));
+    /// # }
+    /// ```
+    pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+        self.with_mode(|Async { sleep, runner, .. }| Async {
+            sleep,
+            runner,
+            hedge: Hedge(delay),
+        })
+    }
+
+    fn with_mode<M>(self, mode: impl FnOnce(Async<S, T, E>) -> M) -> Retrying<'p, Op, M, K> {
         Retrying {
             policy: self.policy,
             op: self.op,
-            mode: Async {
-                sleep: self.mode.sleep,
-                runner: TimeLimit(limit),
-            },
+            mode: mode(self.mode),
             rules: self.rules,
         }
     }

@@ -225,6 +225,39 @@ impl Engine {
         }
     }
 
+    /// Starts one more attempt of a hedged call now, if the policy allows it: fewer than
+    /// `max` attempts started, the deadline not passed, and a token from the budget (each
+    /// attempt after the first takes one, as a retry does). Returns the number of attempts
+    /// started before this one and the time since the first started; or why none starts.
+    pub(crate) fn hedge(
+        &mut self,
+        policy: &Policy,
+        budget: Option<&RetryBudget>,
+        function: &'static str,
+    ) -> Result<(u32, Duration), StopReason> {
+        let started = self.attempt();
+        if started >= policy.max_attempts {
+            return Err(StopReason::Attempts);
+        }
+        let elapsed = self.elapsed();
+        if policy.deadline.is_some_and(|deadline| elapsed >= deadline) {
+            return Err(StopReason::Deadline);
+        }
+        if !budget.is_none_or(RetryBudget::record_failure) {
+            return Err(StopReason::Budget);
+        }
+        // In a hedged call the cursor counts the attempts started, not the ones judged.
+        self.cursor_mut(policy).advance();
+        events::hedging(function, started.saturating_add(1), elapsed);
+        Ok((started, elapsed))
+    }
+
+    /// Gives up a hedged call for `reason`: every attempt started has ended, or one was
+    /// declined.
+    pub(crate) fn stop(&self, reason: StopReason, event: Event<'_>) -> Step {
+        self.give_up(self.attempt(), reason, event)
+    }
+
     /// The cursor, made at the first outcome that is not a success.
     fn cursor_mut(&mut self, policy: &Policy) -> &mut Cursor {
         self.cursor.get_or_insert_with(|| Cursor::new(policy))

@@ -28,6 +28,17 @@ mod enabled {
         );
     }
 
+    /// One event per hedged attempt started.
+    pub(crate) fn hedging(function: &'static str, attempt: u32, elapsed: Duration) {
+        tracing::info!(
+            target: "retry_runtime",
+            function,
+            attempt,
+            elapsed = ?elapsed,
+            "hedging",
+        );
+    }
+
     /// One event per attempt cut by `attempt_timeout`.
     pub(crate) fn timed_out(function: &'static str, attempt: u32, after: Duration) {
         tracing::warn!(
@@ -83,6 +94,9 @@ mod enabled {
     pub(crate) fn timed_out(_: &'static str, _: u32, _: Duration) {}
 
     #[inline]
+    pub(crate) fn hedging(_: &'static str, _: u32, _: Duration) {}
+
+    #[inline]
     pub(crate) fn retrying(event: Event<'_>, _: u32, _: Duration, _: Duration) {
         let _ = (event.function, event.error);
     }
@@ -93,4 +107,4 @@ mod enabled {
     }
 }
 
-pub(crate) use enabled::{giving_up, read_the_clock, retrying, timed_out};
+pub(crate) use enabled::{giving_up, hedging, read_the_clock, retrying, timed_out};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::describe::Described;
 use crate::engine::{Engine, Event, Step, Verdict};
-use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget};
+use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget, TimedOut, TimeoutOutcome};
 
 /// Describes a failure for the `tracing` events.
 pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
@@ -73,7 +73,12 @@ impl<'a, R: Outcome> Judgement<'a, R> {
 }
 
 // No `Outcome` bound: a return type that is not an `Outcome` gets its one error at `new`.
-impl<R> Judgement<'_, R> {
+impl<'a, R> Judgement<'a, R> {
+    /// The verdict, and the failure as the events show it.
+    pub(crate) fn verdict(&self) -> (Verdict, Described<'a>) {
+        (self.verdict, self.error)
+    }
+
     /// The delay before the next attempt, or `None` to return the outcome. A success costs
     /// only the budget's refund; the rest is the engine's.
     #[inline]
@@ -252,6 +257,40 @@ impl<R, F: Fn(&GiveUp<'_, R>)> OnGiveUp<R> for F {
     }
 }
 
+/// `on_retry` in a hedged call, for the attempts that start on the hedge's timer: no attempt
+/// has ended then, so the hook is told of the attempt being overtaken as the failure
+/// [`TimedOut`] after `hedge` (the outcome [`TimeoutOutcome::timed_out`] makes). Only a
+/// hedged call with `on_retry` needs `R: TimeoutOutcome`.
+#[diagnostic::on_unimplemented(
+    message = "`on_retry` of a hedged call needs an outcome that can stand for a slow attempt",
+    label = "`on_retry` with `hedge`",
+    note = "a hedge started by its timer tells `on_retry` of the attempt it overtakes as `TimedOut`: \
+            for `Result<T, E>`, `E` needs `From<retry_runtime::TimedOut>` (`anyhow::Error` and \
+            `Box<dyn Error + Send + Sync>` have it)"
+)]
+pub trait OnHedge<R> {
+    /// Called as a hedge starts on its timer: `number` attempts are running, the newest
+    /// for `after`, and the call has run for `elapsed`.
+    fn on_hedge(&self, number: u32, after: Duration, elapsed: Duration);
+}
+
+impl<R> OnHedge<R> for NoHook {
+    #[inline]
+    fn on_hedge(&self, _: u32, _: Duration, _: Duration) {}
+}
+
+impl<R: TimeoutOutcome, F: Fn(&Attempt<'_, R>)> OnHedge<R> for F {
+    fn on_hedge(&self, number: u32, after: Duration, elapsed: Duration) {
+        let outcome = R::timed_out(TimedOut::new(after));
+        self(&Attempt {
+            number,
+            delay: Duration::ZERO,
+            elapsed,
+            outcome: &outcome,
+        });
+    }
+}
+
 /// The keys of a closure builder, kept until the call runs: what `Judgement` applies to
 /// each outcome.
 #[derive(Debug, Clone, Copy)]
@@ -287,6 +326,20 @@ impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
         A::SET || G::SET
     }
 
+    /// What `when`, `when_ok` and `hint` make of `outcome`.
+    #[inline]
+    pub(crate) fn assess<'a, R: Outcome>(&self, outcome: &'a R) -> Judgement<'a, R>
+    where
+        W: Predicate<R::Failure>,
+        O: Predicate<R::Success>,
+        H: Hint<R::Failure>,
+    {
+        Judgement::new(outcome, |_| Described::Nothing)
+            .when(&self.when)
+            .when_ok(&self.when_ok)
+            .hint(&self.hint)
+    }
+
     /// Judges `outcome` by these rules: the delay before the next attempt, or `None`.
     #[inline]
     pub(crate) fn judge<R: Outcome>(
@@ -303,16 +356,12 @@ impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
         A: OnRetry<R>,
         G: OnGiveUp<R>,
     {
-        Judgement::new(outcome, |_| Described::Nothing)
-            .when(&self.when)
-            .when_ok(&self.when_ok)
-            .hint(&self.hint)
-            .finish(
-                engine,
-                policy,
-                self.budget.or(policy.budget),
-                function,
-                (&self.on_retry, &self.on_give_up),
-            )
+        self.assess(outcome).finish(
+            engine,
+            policy,
+            self.budget.or(policy.budget),
+            function,
+            (&self.on_retry, &self.on_give_up),
+        )
     }
 }

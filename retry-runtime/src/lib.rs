@@ -537,6 +537,7 @@ mod describe;
 mod engine;
 mod events;
 mod expansion;
+mod hedge;
 mod hooks;
 mod jitter;
 mod judge;
@@ -562,6 +563,7 @@ pub mod __private {
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described,
     };
     pub use crate::expansion::{Judge, Retry};
+    pub use crate::hedge::{Expanded, hedged};
     pub use crate::judge::Describer;
     pub use crate::sleep::{DefaultSleep, sleep, sleep_async};
 }

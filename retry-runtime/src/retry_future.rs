@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 
 use pin_project_lite::pin_project;
 
-use crate::builder::{Async, Retrying};
+use crate::builder::{Async, NoHedge, Retrying};
 use crate::engine::Engine;
 use crate::judge::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
 use crate::running::Runner;
@@ -15,7 +15,7 @@ use crate::sleep::{MaybeSleep, sleep_async};
 use crate::{AsyncSleep, Outcome, Policy};
 
 impl<'p, Op, Fut, S, T, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, T>, Rules<'p, W, O, H, A, G>>
+    for Retrying<'p, Op, Async<S, T, NoHedge>, Rules<'p, W, O, H, A, G>>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,

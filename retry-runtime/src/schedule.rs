@@ -89,6 +89,11 @@ impl Cursor {
         policy.cap(hint)
     }
 
+    /// Moves to the next retry without a delay: a hedged attempt started.
+    pub(crate) fn advance(&mut self) {
+        self.step();
+    }
+
     fn step(&mut self) {
         self.next = self.next.saturating_add(1);
     }

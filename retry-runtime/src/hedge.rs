@@ -1,0 +1,437 @@
+//! Hedged attempts (`hedge`): attempts that overlap instead of following one another.
+//!
+//! [`Hedging`] is the one way of running them, for both front doors: the async builder's
+//! [`HedgeFuture`] starts each attempt from its closure, and the attribute's expansion
+//! starts each from its body, in a loop:
+//!
+//! ```text
+//! let mut hedging = pin!(hedged::<R>(&policy).when(..).hedge(d).race("f"));
+//! loop {
+//!     hedging.as_mut().start(async { body });
+//!     if let Some(outcome) = hedging.as_mut().next().await {
+//!         return outcome;
+//!     }
+//! }
+//! ```
+//!
+//! `next` runs the attempts started and the hedge's timer until an outcome is to be
+//! returned (`Some`) or another attempt is to start (`None`). The engine decides whether
+//! one may start (`max_attempts`, `deadline`, the budget) and keeps the count.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+
+use crate::builder::{Async, Hedge, NoHedge, Operation, Retrying};
+use crate::engine::{Engine, Event, Step, StopReason, Verdict};
+use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules};
+use crate::running::{OneByOne, Runner};
+use crate::sleep::DefaultSleep;
+use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy};
+
+/// At most this many attempts of one call run at once.
+const MAX_RUNNING: u32 = 32;
+
+pin_project! {
+    /// The attempts of one hedged call, running together, and the hedge's timer. The
+    /// first attempt is kept in place; the others share one allocation, made when the
+    /// first hedge starts, so a call answered before `hedge` allocates nothing.
+    #[must_use = "a hedged call does nothing until its attempts are started and polled"]
+    pub struct Hedging<'p, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> {
+        policy: &'p Policy,
+        rules: K,
+        sleeper: S,
+        runner: T,
+        hedge: Duration,
+        function: &'static str,
+        engine: Engine,
+        #[pin]
+        first: Option<T::Running>,
+        rest: Option<Slots<T::Running>>,
+        #[pin]
+        timer: Option<S::Sleep>,
+        running: u32,
+        begun: bool,
+    }
+}
+
+/// The attempts beside the first: one boxed slice, pinned, each slot empty or running.
+struct Slots<F> {
+    slots: Pin<Box<[Option<F>]>>,
+}
+
+impl<F> Slots<F> {
+    fn new(len: u32) -> Self {
+        let slots: Box<[Option<F>]> = (0..len).map(|_| None).collect();
+        Slots {
+            slots: Box::into_pin(slots),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn is_free(&self, index: usize) -> bool {
+        self.slots[index].is_none()
+    }
+
+    /// Slot `index`, pinned.
+    #[allow(unsafe_code)]
+    fn slot(&mut self, index: usize) -> Pin<&mut Option<F>> {
+        // SAFETY: the slice never moves: it stays in its pinned box until the box is
+        // dropped, which drops every slot in place. A slot is only ever reached through
+        // this `Pin`, never by `&mut` (the safe methods above read it by `&`), so a
+        // future in it is never moved out or swapped; `Pin::set` drops it in place.
+        unsafe {
+            self.slots
+                .as_mut()
+                .map_unchecked_mut(|slots| &mut slots[index])
+        }
+    }
+}
+
+impl<'p, Fut, R, S, T, W, O, H, A, G> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
+where
+    Fut: Future<Output = R>,
+    R: Outcome,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R> + OnHedge<R>,
+    G: OnGiveUp<R>,
+{
+    /// Starts an attempt: the first of the call, or the one `next` asked for.
+    pub fn start(self: Pin<&mut Self>, attempt: Fut) {
+        let mut this = self.project();
+        if !*this.begun {
+            let timed = Rules::<W, O, H, A, G>::timed::<R>();
+            *this.engine = Engine::new(this.policy, timed);
+            *this.begun = true;
+        }
+        let (engine, policy) = (&*this.engine, *this.policy);
+        let until_deadline = || engine.until_deadline(policy);
+        let number = engine.attempt();
+        let running = this
+            .runner
+            .run(attempt, this.sleeper, until_deadline, this.function, number);
+        if this.first.is_none() {
+            this.first.set(Some(running));
+        } else {
+            let capacity = policy.max_attempts.clamp(2, MAX_RUNNING) - 1;
+            let rest = this.rest.get_or_insert_with(|| Slots::new(capacity));
+            let free = (0..rest.len()).find(|&index| rest.is_free(index));
+            // `room` is checked before an attempt is asked for, so a slot is free.
+            if let Some(free) = free {
+                rest.slot(free).set(Some(running));
+            }
+        }
+        *this.running += 1;
+        let more = engine.attempt() < policy.max_attempts;
+        let timer = more.then(|| this.sleeper.sleep(*this.hedge));
+        this.timer.set(timer);
+    }
+
+    /// Runs the attempts until one's outcome is to be returned (`Some`), or another
+    /// attempt is to start (`None`: call [`start`](Hedging::start) with it).
+    pub fn next(self: Pin<&mut Self>) -> impl Future<Output = Option<R>> {
+        let mut this = self;
+        std::future::poll_fn(move |cx| this.as_mut().poll_next(cx))
+    }
+
+    /// [`next`](Hedging::next), polled.
+    pub fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
+        let mut this = self.project();
+        let budget = this.rules.budget.or(this.policy.budget);
+        loop {
+            let Poll::Ready(outcome) = poll_any(this.first.as_mut(), this.rest, cx) else {
+                break;
+            };
+            *this.running -= 1;
+            let rules = &*this.rules;
+            let (verdict, error) = rules.assess(&outcome).verdict();
+            let reason = match verdict {
+                Verdict::Success => {
+                    Engine::succeeded(budget);
+                    None
+                }
+                Verdict::Final => None,
+                Verdict::Declined => Some(StopReason::NotRetryable),
+                Verdict::Retryable(_) => {
+                    match this.engine.hedge(this.policy, budget, this.function) {
+                        Ok((number, elapsed)) => {
+                            rules.on_retry.on_retry(&Attempt {
+                                number,
+                                delay: Duration::ZERO,
+                                elapsed,
+                                outcome: &outcome,
+                            });
+                            return Poll::Ready(None);
+                        }
+                        Err(_) if *this.running > 0 => {
+                            // No attempt may start, but some still run: the call waits for
+                            // them, and returns the last to fail if they all do.
+                            this.timer.set(None);
+                            continue;
+                        }
+                        Err(reason) => Some(reason),
+                    }
+                }
+            };
+            // The call ends with this outcome: what still runs is dropped first.
+            this.first.set(None);
+            *this.rest = None;
+            this.timer.set(None);
+            let event = Event {
+                function: this.function,
+                error,
+            };
+            if let Some(Step::GiveUp {
+                attempts,
+                reason,
+                elapsed,
+            }) = reason.map(|reason| this.engine.stop(reason, event))
+            {
+                rules.on_give_up.on_give_up(&GiveUp {
+                    attempts,
+                    elapsed,
+                    reason,
+                    outcome: &outcome,
+                });
+            }
+            return Poll::Ready(Some(outcome));
+        }
+        // No attempt is ready: the hedge's timer may start another.
+        let Some(timer) = this.timer.as_mut().as_pin_mut() else {
+            return Poll::Pending;
+        };
+        if timer.poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        this.timer.set(None);
+        if room(this.first.as_ref(), this.rest) {
+            if let Ok((number, elapsed)) = this.engine.hedge(this.policy, budget, this.function) {
+                this.rules.on_retry.on_hedge(number, *this.hedge, elapsed);
+                return Poll::Ready(None);
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// Polls every running attempt; the first ready one's outcome, its slot emptied.
+fn poll_any<F: Future>(
+    mut first: Pin<&mut Option<F>>,
+    rest: &mut Option<Slots<F>>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    if let Some(attempt) = first.as_mut().as_pin_mut() {
+        if let Poll::Ready(outcome) = attempt.poll(cx) {
+            first.set(None);
+            return Poll::Ready(outcome);
+        }
+    }
+    if let Some(rest) = rest {
+        for index in 0..rest.len() {
+            let mut slot = rest.slot(index);
+            if let Some(attempt) = slot.as_mut().as_pin_mut() {
+                if let Poll::Ready(outcome) = attempt.poll(cx) {
+                    slot.set(None);
+                    return Poll::Ready(outcome);
+                }
+            }
+        }
+    }
+    Poll::Pending
+}
+
+/// Whether another attempt has a place to run.
+fn room<F>(first: Pin<&Option<F>>, rest: &Option<Slots<F>>) -> bool {
+    first.is_none()
+        || rest
+            .as_ref()
+            .is_none_or(|rest| (0..rest.len()).any(|i| rest.is_free(i)))
+}
+
+impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_, Fut, S, T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hedging")
+            .field("policy", self.policy)
+            .field("hedge", &self.hedge)
+            .field("function", &self.function)
+            .field("running", &self.running)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+    /// The operation, and the attempts of a hedged call for it to start.
+    fn split<Fut>(self, function: &'static str) -> (Op, Hedging<'p, Fut, S, T, K>)
+    where
+        Fut: Future,
+        S: AsyncSleep,
+        T: Runner<Fut, S>,
+    {
+        let Async {
+            sleep,
+            runner,
+            hedge: Hedge(hedge),
+        } = self.mode;
+        let hedging = Hedging {
+            policy: self.policy,
+            rules: self.rules,
+            sleeper: sleep,
+            runner,
+            hedge,
+            function,
+            engine: Engine::unstarted(),
+            first: None,
+            rest: None,
+            timer: None,
+            running: 0,
+            begun: false,
+        };
+        (self.op, hedging)
+    }
+}
+
+impl<'p, Op, Fut, R, S, T, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
+where
+    Op: FnMut() -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R> + OnHedge<R>,
+    G: OnGiveUp<R>,
+{
+    type Output = R;
+    type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let (op, hedging) = self.split(FUNCTION);
+        HedgeFuture {
+            op,
+            hedging,
+            start: true,
+        }
+    }
+}
+
+/// The name the events give this front door.
+const FUNCTION: &str = "Policy::retry_async";
+
+pin_project! {
+    /// The future of a hedged async [`Retrying`] (see [`Retrying::hedge`]). Dropping it
+    /// cancels every attempt still running.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct HedgeFuture<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> {
+        op: Op,
+        #[pin]
+        hedging: Hedging<'p, Fut, S, T, K>,
+        // Whether the next poll starts an attempt first.
+        start: bool,
+    }
+}
+
+impl<'p, Op, Fut, R, S, T, W, O, H, A, G> Future
+    for HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>
+where
+    Op: FnMut() -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R> + OnHedge<R>,
+    G: OnGiveUp<R>,
+{
+    type Output = R;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        let mut this = self.project();
+        loop {
+            if std::mem::take(this.start) {
+                this.hedging.as_mut().start((this.op)());
+            }
+            match this.hedging.as_mut().poll_next(cx) {
+                Poll::Ready(Some(outcome)) => return Poll::Ready(outcome),
+                Poll::Ready(None) => *this.start = true,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug
+    for HedgeFuture<'_, Op, Fut, S, T, K>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HedgeFuture")
+            .field("hedging", &self.hedging)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The operation of the attribute's hedged expansion: its attempts are the fn's body,
+/// started by the expansion, so it only carries their outcome type `R`.
+pub struct Expanded<R>(PhantomData<fn() -> R>);
+
+impl<R: Outcome, S, T, E> Operation<Async<S, T, E>> for Expanded<R> {
+    type Outcome = R;
+}
+
+/// The start of a hedged `#[retry]` fn: a builder whose outcome type is `R`, the fn's
+/// return type, so that the keys' closures need no annotations.
+pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
+    policy: &P,
+) -> Retrying<'_, Expanded<R>, Async> {
+    Retrying {
+        policy: policy.borrow(),
+        op: Expanded(PhantomData),
+        mode: Async {
+            sleep: DefaultSleep,
+            runner: OneByOne,
+            hedge: NoHedge,
+        },
+        rules: Rules::new(),
+    }
+}
+
+impl<'p, R, S, T, W, O, H, A, G>
+    Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
+where
+    R: Outcome,
+    S: AsyncSleep,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R> + OnHedge<R>,
+    G: OnGiveUp<R>,
+{
+    /// The attempts of `function`, each started by the expansion from the fn's body.
+    pub fn race<Fut>(
+        self,
+        function: &'static str,
+    ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
+    where
+        Fut: Future<Output = R>,
+        T: Runner<Fut, S>,
+    {
+        self.split(function).1
+    }
+}
