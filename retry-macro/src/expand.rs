@@ -73,6 +73,24 @@ pub(crate) fn retry(args: TokenStream, item: &TokenStream) -> TokenStream {
 const OUTCOME: &str = "__retry_outcome";
 const DELAY: &str = "__retry_delay";
 
+/// What both ways of retrying (one attempt after another, or hedged) build on.
+struct Parts<'a> {
+    args: &'a Args,
+    krate: TokenStream,
+    /// A key's value as the expansion writes it.
+    key_value: &'a dyn Fn(&Value) -> TokenStream,
+    /// The fn's return type (each `impl Trait` as `_`), and where it was written.
+    ret: Type,
+    ret_span: Span,
+    /// How the expansion refers to the policy.
+    policy: TokenStream,
+    /// The fn's name, for the events.
+    function: String,
+    /// The body, with the `clone(...)` statements on top.
+    body: TokenStream,
+    body_span: Span,
+}
+
 fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let is_async = func.is_async();
     let RetryFn {
@@ -90,32 +108,19 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     };
     // Inside an `#[async_trait]` method, `self` has moved into `__self` where the keys run.
     let in_async_trait = boxed.is_some();
-    let key_value = |value: &Value| match in_async_trait {
-        true => async_trait::rename_self(value.to_tokens(&krate)),
-        false => value.to_tokens(&krate),
+    let key_value = |value: &Value| {
+        if in_async_trait {
+            async_trait::rename_self(value.to_tokens(&krate))
+        } else {
+            value.to_tokens(&krate)
+        }
     };
     let ret = match (&boxed, &sig.output) {
         (Some(boxed), _) => boxed.output.clone(),
         (None, ReturnType::Type(_, ty)) => (**ty).clone(),
         (None, ReturnType::Default) => syn::parse_quote!(()),
     };
-    let ret_span = ret.span();
-    let ret = infer_impl_trait(ret);
-    let retry = Ident::new("__retry_state", Span::mixed_site());
-    let outcome = Ident::new(OUTCOME, Span::mixed_site());
-    let delay = Ident::new(DELAY, Span::mixed_site());
-
-    let (policy_item, policy_local) = policy_item(args, &krate, &key_value);
-    let timed = args
-        .iter()
-        .any(|given| matches!(given.key.emit, Emit::Judge { timed: true, .. }));
-    let start = if timed { quote!(timed) } else { quote!(new) };
-    // Spanned at the return type: a type that is not an `Outcome` is reported there.
-    let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(ret_span));
-    let outcome_ref = quote_spanned!(ret_span=> &#outcome_at_ret);
-    let function = sig.ident.to_string();
-    let judge = quote!(#krate::__private::judge!(#retry, &#policy_local, #outcome_ref, #function));
-    let verdict = verdict(args, judge, &key_value, &outcome, &delay);
+    let (policy_item, policy) = policy_item(args, &krate, &key_value);
     let clones = clones(args, &sig);
     let (body, prelude) = match boxed {
         Some(boxed) => (boxed.body.into_token_stream(), Some(boxed.prelude)),
@@ -127,81 +132,26 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     } else {
         quote!({ #(#clones)* #body })
     };
-    // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
-    let sleeper = is_async.then(|| match args.expr(&keys::SLEEP) {
-        Some(path) => path.to_token_stream(),
-        None => quote!(#krate::__private::DefaultSleep),
-    });
-    // Spanned at the key: an outcome that cannot stand for a timed-out attempt is
-    // reported there.
-    let within = args.get(&keys::ATTEMPT_TIMEOUT).map(|given| {
-        let limit = given.value.to_tokens(&krate);
-        let method = Ident::new("within", given.ident.span());
-        let call = quote!(#retry.#method);
-        (call, quote!(&#policy_local, #limit, &#sleeper, #function,))
-    });
-    if args.get(&keys::HEDGE).is_some() {
-        let builder = hedged(args, &krate, &key_value, &policy_local, &ret, ret_span);
-        let attempt = async_block(&ret, &body, body_span);
-        let hedging = Ident::new("__retry_hedging", Span::mixed_site());
-        let retried = quote! {
-            #policy_item
-            let mut #hedging = ::core::pin::pin!(#builder.race(#function));
-            loop {
-                #hedging.as_mut().start(#attempt);
-                if let ::core::option::Option::Some(#outcome) = #hedging.as_mut().next().await {
-                    return #outcome;
-                }
-            }
-        };
-        return finish(
-            attrs,
-            vis,
-            defaultness,
-            &sig,
-            &inner_attrs,
-            prelude,
-            retried,
-        );
-    }
-    let attempt = attempt(is_async, &ret, &outcome, &body, body_span, within.as_ref());
-    // One attempt and its verdict: the delay before the next attempt, or a return. The
-    // outcome's scope ends here, before the sleep.
-    let next = quote! {
-        let #delay = {
-            #attempt
-            #verdict
-        };
+    let parts = Parts {
+        args,
+        krate: krate.clone(),
+        key_value: &key_value,
+        ret_span: ret.span(),
+        ret: infer_impl_trait(ret),
+        policy,
+        function: sig.ident.to_string(),
+        body,
+        body_span,
     };
-    let sleep = sleep(sleeper.as_ref(), &krate, &delay, &next);
-    let retried = quote! {
+    let retried = if args.get(&keys::HEDGE).is_some() {
+        hedged_loop(&parts)
+    } else {
+        retry_loop(&parts, is_async)
+    };
+    let mut retried = quote! {
         #policy_item
-        let mut #retry = #krate::__private::Retry::#start(&#policy_local);
-        loop {
-            #sleep
-        }
+        #retried
     };
-    finish(
-        attrs,
-        vis,
-        defaultness,
-        &sig,
-        &inner_attrs,
-        prelude,
-        retried,
-    )
-}
-
-/// The fn around `retried`, the retrying body.
-fn finish(
-    attrs: Vec<syn::Attribute>,
-    vis: syn::Visibility,
-    defaultness: Option<syn::Token![default]>,
-    sig: &syn::Signature,
-    inner_attrs: &[syn::Attribute],
-    prelude: Option<Vec<syn::Stmt>>,
-    mut retried: TokenStream,
-) -> TokenStream {
     // An `#[async_trait]` method: the loop goes inside the boxed future, after the
     // statements that move the arguments into it.
     if let Some(prelude) = prelude {
@@ -221,20 +171,106 @@ fn finish(
     }
 }
 
+/// Attempts one after another: a `Retry`, and a loop of an attempt, its verdict, a sleep.
+fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
+    let Parts {
+        args,
+        krate,
+        key_value,
+        ret,
+        ret_span,
+        policy,
+        function,
+        body,
+        body_span,
+    } = parts;
+    let retry = Ident::new("__retry_state", Span::mixed_site());
+    let outcome = Ident::new(OUTCOME, Span::mixed_site());
+    let delay = Ident::new(DELAY, Span::mixed_site());
+    let timed = args
+        .iter()
+        .any(|given| matches!(given.key.emit, Emit::Judge { timed: true, .. }));
+    let start = if timed { quote!(timed) } else { quote!(new) };
+    // Spanned at the return type: a type that is not an `Outcome` is reported there.
+    let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(*ret_span));
+    let outcome_ref = quote_spanned!(*ret_span=> &#outcome_at_ret);
+    let judge = quote!(#krate::__private::judge!(#retry, &#policy, #outcome_ref, #function));
+    let verdict = verdict(args, judge, key_value, &outcome, &delay);
+    // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
+    let sleeper = is_async.then(|| match args.expr(&keys::SLEEP) {
+        Some(path) => path.to_token_stream(),
+        None => quote!(#krate::__private::DefaultSleep),
+    });
+    // Spanned at the key: an outcome that cannot stand for a timed-out attempt is
+    // reported there.
+    let within = args.get(&keys::ATTEMPT_TIMEOUT).map(|given| {
+        let limit = given.value.to_tokens(krate);
+        let method = Ident::new("within", given.ident.span());
+        let call = quote!(#retry.#method);
+        (call, quote!(&#policy, #limit, &#sleeper, #function,))
+    });
+    let attempt = attempt(is_async, ret, &outcome, body, *body_span, within.as_ref());
+    // One attempt and its verdict: the delay before the next attempt, or a return. The
+    // outcome's scope ends here, before the sleep.
+    let next = quote! {
+        let #delay = {
+            #attempt
+            #verdict
+        };
+    };
+    let sleep = sleep(sleeper.as_ref(), krate, &delay, &next);
+    quote! {
+        let mut #retry = #krate::__private::Retry::#start(&#policy);
+        loop {
+            #sleep
+        }
+    }
+}
+
+/// Hedged attempts: the runtime's `Hedging`, pinned, and a loop that starts an attempt
+/// each time it asks for one.
+fn hedged_loop(parts: &Parts<'_>) -> TokenStream {
+    let builder = hedged(parts);
+    let attempt = async_block(&parts.ret, &parts.body, parts.body_span);
+    let hedging = Ident::new("__retry_hedging", Span::mixed_site());
+    let outcome = Ident::new(OUTCOME, Span::mixed_site());
+    // Spanned at `on_retry` when given: an outcome it cannot be told of is reported there.
+    let at = parts
+        .args
+        .get(&keys::ON_RETRY)
+        .or(parts.args.get(&keys::HEDGE));
+    let race = Ident::new(
+        "race",
+        at.map_or_else(Span::call_site, |given| given.ident.span()),
+    );
+    let function = &parts.function;
+    quote! {
+        let mut #hedging = ::core::pin::pin!(#builder.#race(#function));
+        loop {
+            #hedging.as_mut().start(#attempt);
+            if let ::core::option::Option::Some(#outcome) = #hedging.as_mut().next().await {
+                return #outcome;
+            }
+        }
+    }
+}
+
 /// A hedged fn's builder: `hedged::<R>(&policy)`, the judge's keys, `sleep`,
 /// `attempt_timeout` and `hedge`.
-fn hedged(
-    args: &Args,
-    krate: &TokenStream,
-    key_value: &dyn Fn(&Value) -> TokenStream,
-    policy: &TokenStream,
-    ret: &Type,
-    ret_span: Span,
-) -> TokenStream {
+fn hedged(parts: &Parts<'_>) -> TokenStream {
+    let Parts {
+        args,
+        krate,
+        key_value,
+        ret,
+        ret_span,
+        policy,
+        ..
+    } = parts;
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
-    let start = quote_spanned!(ret_span=> #krate::__private::hedged::<#ret, _>);
+    let start = quote_spanned!(*ret_span=> #krate::__private::hedged::<#ret, _>);
     let mut builder = quote!(#start(&#policy));
-    builder.extend(judge_calls(args, key_value));
+    builder.extend(judge_calls(args, *key_value));
     if let Some(path) = args.expr(&keys::SLEEP) {
         builder.extend(quote!(.sleep(#path)));
     }

@@ -87,6 +87,14 @@ pub(crate) const HEDGE: Key = Key {
     example: "hedge = \"50ms\"",
     emit: Emit::Expansion,
 };
+pub(crate) const ON_RETRY: Key = Key {
+    name: "on_retry",
+    form: Form::Expr {
+        what: "a closure or fn `Fn(&Attempt<'_, R>)`",
+    },
+    example: "on_retry = |attempt| log(attempt)",
+    emit: judge(true),
+};
 pub(crate) const CLONE: Key = Key {
     name: "clone",
     form: Form::Names,
@@ -176,14 +184,7 @@ pub(crate) const KEYS: &[Key] = &[
         example: "when_ok = |v| v.is_pending()",
         emit: judge(false),
     },
-    Key {
-        name: "on_retry",
-        form: Form::Expr {
-            what: "a closure or fn `Fn(&Attempt<'_, R>)`",
-        },
-        example: "on_retry = |attempt| log(attempt)",
-        emit: judge(true),
-    },
+    ON_RETRY,
     Key {
         name: "hint",
         form: Form::Expr {

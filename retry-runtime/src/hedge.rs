@@ -33,7 +33,7 @@ use crate::engine::{Engine, Event, Step, StopReason, Verdict};
 use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules};
 use crate::running::{OneByOne, Runner};
 use crate::sleep::DefaultSleep;
-use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy};
+use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, TimedOut};
 
 /// At most this many attempts of one call run at once.
 const MAX_RUNNING: u32 = 32;
@@ -49,6 +49,8 @@ pin_project! {
         sleeper: S,
         runner: T,
         hedge: Duration,
+        // How `on_retry` is told of an attempt a hedge overtakes (see `OnHedge`).
+        overtaken: Option<fn(TimedOut) -> Fut::Output>,
         function: &'static str,
         engine: Engine,
         #[pin]
@@ -106,7 +108,7 @@ where
     W: Predicate<R::Failure>,
     O: Predicate<R::Success>,
     H: Hint<R::Failure>,
-    A: OnRetry<R> + OnHedge<R>,
+    A: OnRetry<R>,
     G: OnGiveUp<R>,
 {
     /// Starts an attempt: the first of the call, or the one `next` asked for.
@@ -217,9 +219,16 @@ where
             return Poll::Pending;
         }
         this.timer.set(None);
-        if room(this.first.as_ref(), this.rest) {
+        if room(this.first.as_ref(), this.rest.as_ref()) {
             if let Ok((number, elapsed)) = this.engine.hedge(this.policy, budget, this.function) {
-                this.rules.on_retry.on_hedge(number, *this.hedge, elapsed);
+                if let Some(overtaken) = this.overtaken {
+                    this.rules.on_retry.on_retry(&Attempt {
+                        number,
+                        delay: Duration::ZERO,
+                        elapsed,
+                        outcome: &overtaken(TimedOut::new(*this.hedge)),
+                    });
+                }
                 return Poll::Ready(None);
             }
         }
@@ -254,11 +263,8 @@ fn poll_any<F: Future>(
 }
 
 /// Whether another attempt has a place to run.
-fn room<F>(first: Pin<&Option<F>>, rest: &Option<Slots<F>>) -> bool {
-    first.is_none()
-        || rest
-            .as_ref()
-            .is_none_or(|rest| (0..rest.len()).any(|i| rest.is_free(i)))
+fn room<F>(first: Pin<&Option<F>>, rest: Option<&Slots<F>>) -> bool {
+    first.is_none() || rest.is_none_or(|rest| (0..rest.len()).any(|i| rest.is_free(i)))
 }
 
 impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_, Fut, S, T, K> {
@@ -274,7 +280,11 @@ impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_
 
 impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
     /// The operation, and the attempts of a hedged call for it to start.
-    fn split<Fut>(self, function: &'static str) -> (Op, Hedging<'p, Fut, S, T, K>)
+    fn split<Fut>(
+        self,
+        function: &'static str,
+        overtaken: Option<fn(TimedOut) -> Fut::Output>,
+    ) -> (Op, Hedging<'p, Fut, S, T, K>)
     where
         Fut: Future,
         S: AsyncSleep,
@@ -291,6 +301,7 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
             sleeper: sleep,
             runner,
             hedge,
+            overtaken,
             function,
             engine: Engine::unstarted(),
             first: None,
@@ -321,7 +332,7 @@ where
     type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let (op, hedging) = self.split(FUNCTION);
+        let (op, hedging) = self.split(FUNCTION, A::overtaken());
         HedgeFuture {
             op,
             hedging,
@@ -357,7 +368,7 @@ where
     W: Predicate<R::Failure>,
     O: Predicate<R::Success>,
     H: Hint<R::Failure>,
-    A: OnRetry<R> + OnHedge<R>,
+    A: OnRetry<R>,
     G: OnGiveUp<R>,
 {
     type Output = R;
@@ -414,14 +425,6 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
 
 impl<'p, R, S, T, W, O, H, A, G>
     Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
-where
-    R: Outcome,
-    S: AsyncSleep,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R> + OnHedge<R>,
-    G: OnGiveUp<R>,
 {
     /// The attempts of `function`, each started by the expansion from the fn's body.
     pub fn race<Fut>(
@@ -429,9 +432,16 @@ where
         function: &'static str,
     ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
     where
+        R: Outcome,
         Fut: Future<Output = R>,
+        S: AsyncSleep,
         T: Runner<Fut, S>,
+        W: Predicate<R::Failure>,
+        O: Predicate<R::Success>,
+        H: Hint<R::Failure>,
+        A: OnRetry<R> + OnHedge<R>,
+        G: OnGiveUp<R>,
     {
-        self.split(function).1
+        self.split(function, A::overtaken()).1
     }
 }

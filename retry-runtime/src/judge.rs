@@ -259,35 +259,24 @@ impl<R, F: Fn(&GiveUp<'_, R>)> OnGiveUp<R> for F {
 
 /// `on_retry` in a hedged call, for the attempts that start on the hedge's timer: no attempt
 /// has ended then, so the hook is told of the attempt being overtaken as the failure
-/// [`TimedOut`] after `hedge` (the outcome [`TimeoutOutcome::timed_out`] makes). Only a
+/// [`TimedOut`] after `hedge`, the outcome [`TimeoutOutcome::timed_out`] makes. Only a
 /// hedged call with `on_retry` needs `R: TimeoutOutcome`.
-#[diagnostic::on_unimplemented(
-    message = "`on_retry` of a hedged call needs an outcome that can stand for a slow attempt",
-    label = "`on_retry` with `hedge`",
-    note = "a hedge started by its timer tells `on_retry` of the attempt it overtakes as `TimedOut`: \
-            for `Result<T, E>`, `E` needs `From<retry_runtime::TimedOut>` (`anyhow::Error` and \
-            `Box<dyn Error + Send + Sync>` have it)"
-)]
 pub trait OnHedge<R> {
-    /// Called as a hedge starts on its timer: `number` attempts are running, the newest
-    /// for `after`, and the call has run for `elapsed`.
-    fn on_hedge(&self, number: u32, after: Duration, elapsed: Duration);
+    /// How the hook is told of an overtaken attempt; `None` without a hook.
+    fn overtaken() -> Option<fn(TimedOut) -> R>;
 }
 
 impl<R> OnHedge<R> for NoHook {
     #[inline]
-    fn on_hedge(&self, _: u32, _: Duration, _: Duration) {}
+    fn overtaken() -> Option<fn(TimedOut) -> R> {
+        None
+    }
 }
 
 impl<R: TimeoutOutcome, F: Fn(&Attempt<'_, R>)> OnHedge<R> for F {
-    fn on_hedge(&self, number: u32, after: Duration, elapsed: Duration) {
-        let outcome = R::timed_out(TimedOut::new(after));
-        self(&Attempt {
-            number,
-            delay: Duration::ZERO,
-            elapsed,
-            outcome: &outcome,
-        });
+    #[inline]
+    fn overtaken() -> Option<fn(TimedOut) -> R> {
+        Some(R::timed_out)
     }
 }
 
