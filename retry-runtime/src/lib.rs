@@ -40,6 +40,7 @@
 //! | `on_retry` | `Fn(&Attempt<'_, R>)` | none | called before each sleep ([`Attempt`]) |
 //! | `on_give_up` | `Fn(&GiveUp<'_, R>)` | none | called once when the call returns an outcome it could not improve on ([`GiveUp`], with its [`StopReason`]); never on a success |
 //! | `attempt_timeout` | duration (async fns only) | none | an attempt still running after this long is dropped and judged as the failure [`TimedOut`] |
+//! | `hedge` | duration (async fns only) | none | hedged attempts: while none has answered, another attempt starts this long after the last, and the first success wins (see "Hedged attempts") |
 //! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is the hint, capped by `max_delay`; a hint that would cross `deadline` ends the retrying |
 //! | `budget` | `&RetryBudget` (usually a `static`) | none | a shared [`RetryBudget`]: when it has no room, the failure is returned without a retry |
 //! | `policy` | `Policy` or `&Policy`, evaluated at each call | none | the schedule at run time (from configuration); cannot be combined with `max`, `base`, `backoff`, `factor`, `max_delay`, `jitter`, `deadline` |
@@ -162,6 +163,62 @@
 //! On a sync fn the key is a compile error: a running sync attempt cannot be interrupted, so
 //! give the operation a timeout of its own (a socket's read timeout, say).
 //!
+//! # Hedged attempts
+//!
+//! Retries fix failures; they do nothing for the call that is merely slow. `hedge = "50ms"`
+//! on an `async fn` starts a second attempt when the first has not answered after 50 ms,
+//! a third 50 ms later, and so on up to `max` in all, and returns the first success (the
+//! "backup requests" of *The Tail at Scale*, gRPC's hedging policy). Set it near the p95
+//! latency, and the slowest 5% of calls get a second chance for about 5% more requests;
+//! `docs/hedging.md` measures it against a real server and in a fleet.
+//!
+//! - The first success is returned, and the attempts still running are dropped (cancelled).
+//! - A failure that `when` accepts starts the next attempt at once; one it declines is
+//!   returned at once, the others dropped. When every attempt has failed, the last failure is
+//!   returned, and `on_give_up` hears why no other started (`Attempts`, `Deadline`, `Budget`).
+//! - No attempt starts past `deadline`, or when the `budget` refuses: each attempt after the
+//!   first takes a token, as a retry does, so a budget bounds the extra load when the service
+//!   is slow for everyone (the hedges would only add to its queue).
+//! - `attempt_timeout` applies to each attempt.
+//! - `on_retry` is called as each hedged attempt starts, with `number` the attempts started
+//!   before it and `delay` zero: after a failure, with that failure; on the timer, with the
+//!   attempt it overtakes as the failure [`TimedOut`] after `hedge` (so `on_retry` with
+//!   `hedge` needs `E: From<TimedOut>`, as `attempt_timeout` does).
+//! - The delays of the schedule play no part: `base`, `backoff`, `factor`, `max_delay`,
+//!   `jitter` and `hint` beside `hedge` are compile errors, and with `policy = expr` only the
+//!   policy's `max_attempts`, `deadline` and `budget` apply.
+//! - The attempts run at the same time, so the body must allow it: `&mut self` is a compile
+//!   error, and a by-value argument the body consumes needs `clone(...)`. The first attempt
+//!   lives in the fn's future; the others share one allocation, made when the first hedge
+//!   starts (a call answered before `hedge` allocates nothing). At most 32 attempts of one
+//!   call run at once.
+//!
+//! ```
+//! use retry_runtime::{RetryBudget, retry};
+//! use std::time::Duration;
+//! use tokio::time::{Instant, sleep};
+//!
+//! static HEDGES: RetryBudget = RetryBudget::new(100, 0.1);
+//!
+//! #[retry(max = 3, hedge = "50ms", budget = &HEDGES)]
+//! async fn lookup(latency_ms: &[u64], calls: &std::sync::atomic::AtomicUsize) -> Result<u64, ()> {
+//!     let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+//!     sleep(Duration::from_millis(latency_ms[n])).await;
+//!     Ok(latency_ms[n])
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! let calls = std::sync::atomic::AtomicUsize::new(0);
+//! let start = Instant::now();
+//! // The first attempt would take 2 s; the hedge, started at 50 ms, takes 5 ms.
+//! assert_eq!(lookup(&[2000, 5], &calls).await, Ok(5));
+//! assert_eq!(start.elapsed(), Duration::from_millis(55));
+//! # }
+//! ```
+//!
+//! `.hedge(d)` on [`Policy::retry_async`]'s builder does the same for closures.
+//!
 //! # Which failures to retry
 //!
 //! The return type must implement [`Outcome`] (see below). `when` decides which failures
@@ -231,6 +288,7 @@
 //! | --- | --- | --- |
 //! | `retrying` | `WARN` | `function` (the fn's name), `attempt` (the number of the attempt that failed), `delay` (the sleep about to happen), `elapsed` (since the first attempt started), `error` |
 //! | `attempt timed out` | `WARN` | `function`, `attempt`, `after` (the time the attempt had) |
+//! | `hedging` | `INFO` | `function`, `attempt` (the number of the attempt starting), `elapsed` |
 //! | `giving up` | `ERROR`; `DEBUG` for `not_retryable` | `function`, `attempts` (attempts made), `reason` (`"attempts"`, `"deadline"`, `"budget"` or `"not_retryable"`, see [`StopReason`]), `elapsed`, `error` |
 //!
 //! `error` shows the failure with `Display` if it has one, else with `Debug`, else as `-`.

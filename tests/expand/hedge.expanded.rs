@@ -1,0 +1,25 @@
+async fn fetch(client: &Client) -> Result<Item, Error> {
+    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new().max_attempts(3);
+    let mut __retry_hedging = ::core::pin::pin!(
+        ::retry_runtime::__private::hedged::<Result<Item, Error>, _>(&__RETRY_POLICY)
+            .when(|e| e.is_transient())
+            .attempt_timeout(::core::time::Duration::from_secs(1))
+            .hedge(::core::time::Duration::from_millis(50))
+            .race("fetch")
+    );
+    loop {
+        __retry_hedging.as_mut().start(async {
+            if let ::core::option::Option::Some(__retry_early) =
+                ::core::option::Option::None::<Result<Item, Error>>
+            {
+                #[allow(unreachable_code)]
+                return __retry_early;
+            }
+            { client.get().await }
+        });
+        if let ::core::option::Option::Some(__retry_outcome) = __retry_hedging.as_mut().next().await
+        {
+            return __retry_outcome;
+        }
+    }
+}
