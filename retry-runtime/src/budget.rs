@@ -128,6 +128,27 @@ impl RetryBudget {
         previous.saturating_sub(1000) > self.max_milli / 2
     }
 
+    /// Takes one token only if the retry it pays for is allowed (more than `max_tokens / 2`
+    /// left after taking it), and returns whether it was: what a hedged attempt does before
+    /// it starts. Unlike [`record_failure`](RetryBudget::record_failure), a refusal takes
+    /// nothing: a hedge not sent adds no load.
+    ///
+    /// ```
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// let budget = RetryBudget::new(4, 0.1);
+    /// assert!(budget.try_acquire()); // 3 left, above 2
+    /// assert!(!budget.try_acquire()); // 2 would be left: refused
+    /// assert_eq!(budget.tokens(), 3.0);
+    /// ```
+    pub fn try_acquire(&self) -> bool {
+        let half = self.max_milli / 2;
+        let update = |milli: u64| (milli.saturating_sub(1000) > half).then(|| milli - 1000);
+        self.milli_tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, update)
+            .is_ok()
+    }
+
     /// Records a success: gives back `token_ratio` tokens, up to the maximum.
     ///
     /// ```

@@ -227,7 +227,7 @@ impl Engine {
 
     /// Starts one more attempt of a hedged call now, if the policy allows it: fewer than
     /// `max` attempts started, the deadline not passed, and a token from the budget (each
-    /// attempt after the first takes one, as a retry does). Returns the number of attempts
+    /// attempt after the first takes one, as a retry does; a hedge refused takes none). Returns the number of attempts
     /// started before this one and the time since the first started; or why none starts.
     pub(crate) fn hedge(
         &mut self,
@@ -243,7 +243,7 @@ impl Engine {
         if policy.deadline.is_some_and(|deadline| elapsed >= deadline) {
             return Err(StopReason::Deadline);
         }
-        if !budget.is_none_or(RetryBudget::record_failure) {
+        if !budget.is_none_or(RetryBudget::try_acquire) {
             return Err(StopReason::Budget);
         }
         // In a hedged call the cursor counts the attempts started, not the ones judged.
@@ -443,6 +443,39 @@ mod tests {
             engine.step(&policy, None, far, EVENT) // 150 ms would pass 120 ms
         });
         assert_eq!(reason(step), StopReason::Deadline);
+    }
+
+    #[test]
+    fn hedges_start_until_max_and_take_a_token_only_when_allowed() {
+        let budget = RetryBudget::new(6, 0.0);
+        let policy = Policy::new().max_attempts(4);
+        let mut engine = Engine::new(&policy, false);
+        let started = |result: Result<(u32, Duration), StopReason>| result.map(|(n, _)| n);
+        assert_eq!(started(engine.hedge(&policy, Some(&budget), "f")), Ok(1));
+        assert_eq!(started(engine.hedge(&policy, Some(&budget), "f")), Ok(2));
+        // 4 tokens left: a third hedge would leave 3, not above half of 6.
+        let refused = engine.hedge(&policy, Some(&budget), "f");
+        assert_eq!(refused, Err(StopReason::Budget));
+        assert!((budget.tokens() - 4.0).abs() < 1e-9);
+        assert_eq!(started(engine.hedge(&policy, None, "f")), Ok(3));
+        assert_eq!(engine.hedge(&policy, None, "f"), Err(StopReason::Attempts));
+        assert_eq!(engine.attempt(), 4);
+        match engine.stop(StopReason::Attempts, EVENT) {
+            Step::GiveUp { attempts, .. } => assert_eq!(attempts, 4),
+            other => panic!("expected a give-up, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_hedge_starts_once_the_deadline_has_passed() {
+        let policy = Policy::new().max_attempts(10).deadline(MS * 100);
+        let (results, _) = testing::record(|| {
+            let mut engine = Engine::new(&policy, false);
+            let before = engine.hedge(&policy, None, "f").map(|(n, _)| n);
+            crate::sleep::sleep(MS * 100);
+            (before, engine.hedge(&policy, None, "f"))
+        });
+        assert_eq!(results, (Ok(1), Err(StopReason::Deadline)));
     }
 
     #[test]

@@ -6,10 +6,13 @@
 //!   contending for one row under optimistic concurrency.
 //! - [`outage`]: a fleet calling a service that fails completely for a while, with and
 //!   without a [`RetryBudget`](retry_runtime::RetryBudget).
+//! - [`hedging`]: a fleet hedging its calls to a server with a long latency tail, as the
+//!   load on the server grows, with and without a budget.
 //!
-//! Both are deterministic for a given seed. `docs/simulation.md` has the results and the
+//! All are deterministic for a given seed. `docs/simulation.md` has the results and the
 //! commands that reproduce them.
 
+pub mod hedging;
 pub mod herd;
 pub mod outage;
 pub mod plot;
