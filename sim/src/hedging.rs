@@ -76,7 +76,7 @@ impl Hedging {
 
     /// The mean service time of an attempt (ms).
     pub fn mean_service_ms(&self) -> f64 {
-        let mean = |(low, high): (f64, f64)| (low + high) / 2.0;
+        let mean = |(low, high): (f64, f64)| f64::midpoint(low, high);
         (1.0 - self.slow_share) * mean(self.fast_ms) + self.slow_share * mean(self.slow_ms)
     }
 
