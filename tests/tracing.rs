@@ -270,3 +270,51 @@ async fn a_timed_out_attempt_is_visible_as_such() {
         "{events:?}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn each_hedge_is_an_info_event() {
+    // Every attempt hangs: hedges start at 50 and 100 ms; the third attempt is the last.
+    #[retry(max = 3, hedge = "50ms", attempt_timeout = "1s")]
+    async fn slow() -> Result<(), Cut> {
+        std::future::pending().await
+    }
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = slow().await;
+    let events = capture.0.lock().unwrap().clone();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| {
+            let field = |name| e.field(name).unwrap_or_default().to_string();
+            (
+                e.level,
+                field("message"),
+                field("attempt"),
+                field("elapsed"),
+            )
+        })
+        .collect();
+    let hedging = |attempt: &str, elapsed: &str| {
+        (
+            Level::INFO,
+            "hedging".to_string(),
+            attempt.to_string(),
+            elapsed.to_string(),
+        )
+    };
+    assert_eq!(summary[..2], [hedging("2", "50ms"), hedging("3", "100ms")]);
+    // Then the three cuts at 1 s, 1.05 s and 1.1 s, and the give-up.
+    let messages: Vec<_> = summary[2..].iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "attempt timed out",
+            "attempt timed out",
+            "attempt timed out",
+            "giving up"
+        ]
+    );
+    assert_eq!(events[5].field("reason"), Some("attempts"));
+    assert_eq!(events[5].field("elapsed"), Some("1.1s"));
+}
