@@ -1,6 +1,7 @@
 //! The closure builders: [`Policy::retry`] and [`Policy::retry_async`] return a
 //! [`Retrying`], which takes the same keys as the attribute (`when`, `when_ok`, `hint`,
-//! `budget`, `on_retry`, `on_give_up`, and `sleep` for async) and runs nothing until
+//! `budget`, `on_retry`, `on_give_up`, and `sleep`, `attempt_timeout` and `hedge` for async)
+//! and runs nothing until
 //! [`.call()`](Retrying::call) (sync) or `.await` (async, through [`IntoFuture`]).
 //!
 //! ```

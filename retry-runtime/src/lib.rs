@@ -179,7 +179,9 @@
 //! - No attempt starts past `deadline`, or when the `budget` refuses: each attempt after the
 //!   first takes a token, as a retry does, so a budget bounds the extra load when the service
 //!   is slow for everyone (the hedges would only add to its queue).
-//! - `attempt_timeout` applies to each attempt.
+//! - `attempt_timeout` applies to each attempt. The hedge's timer is the fn's async sleep,
+//!   like the attempt timer, and [`testing::record_async`] never skips it: test hedged fns
+//!   with `tokio::time::pause()`.
 //! - `on_retry` is called as each hedged attempt starts, with `number` the attempts started
 //!   before it and `delay` zero: after a failure, with that failure; on the timer, with the
 //!   attempt it overtakes as the failure [`TimedOut`] after `hedge` (so `on_retry` with
