@@ -41,6 +41,7 @@ pub enum Backoff {
 
 impl Backoff {
     /// The delay before retry `k` (zero-based), before any cap or jitter.
+    #[inline]
     pub(crate) fn delay(self, base: Duration, factor: f64, k: u32) -> Duration {
         match self {
             Backoff::Fixed => base,

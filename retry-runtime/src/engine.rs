@@ -155,9 +155,7 @@ impl Engine {
     /// The 1-based number of the attempt running or just judged.
     #[inline]
     pub(crate) fn attempt(&self) -> u32 {
-        self.cursor
-            .as_ref()
-            .map_or(1, |cursor| cursor.retry().saturating_add(1))
+        self.cursor.as_ref().map_or(1, Cursor::attempts)
     }
 
     /// The time since the first attempt started (recorded sleeps included); zero when
@@ -196,7 +194,10 @@ impl Engine {
             }
             Verdict::Retryable(hint) => hint,
         };
-        let attempts = self.count(policy);
+        // One borrow of the cursor for the whole step: the attempt just judged is its
+        // retry number plus one.
+        let cursor = self.cursor.get_or_insert_with(|| Cursor::new(policy));
+        let attempts = cursor.attempts();
         // Every retryable outcome takes a token, the last attempt's included (as in gRPC).
         let budget_allows = budget.is_none_or(RetryBudget::record_failure);
         if attempts >= policy.max_attempts {
@@ -205,12 +206,11 @@ impl Engine {
         if !budget_allows {
             return self.give_up(attempts, StopReason::Budget, event);
         }
-        let elapsed = self.elapsed();
-        let cursor = self.cursor_mut(policy);
         let delay = match hint {
             Some(hint) => cursor.hinted(policy, hint),
             None => cursor.jittered(policy, &mut ThreadRandom),
         };
+        let elapsed = self.elapsed();
         if policy
             .deadline
             .is_some_and(|deadline| elapsed.saturating_add(delay) > deadline)
@@ -270,6 +270,7 @@ impl Engine {
         self.attempt()
     }
 
+    #[cold]
     fn give_up(&self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
         let elapsed = self.elapsed();
         events::giving_up(event, attempts, reason, elapsed);

@@ -36,6 +36,11 @@ impl Cursor {
         self.next.get() - 1
     }
 
+    /// The 1-based number of the attempt this retry follows: the retry number plus one.
+    pub(crate) const fn attempts(&self) -> u32 {
+        self.next.get()
+    }
+
     /// Moves to retry `k` (at most `u32::MAX - 1`).
     fn seek(&mut self, k: u32) {
         self.next = NonZeroU32::MIN.saturating_add(k);
@@ -48,9 +53,22 @@ impl Cursor {
         delay
     }
 
-    /// The next retry's delay, jitter included; steps to the one after.
+    /// The next retry's delay, jitter included; steps to the one after. Inlined into the
+    /// engine's step for the common case, no jitter; the jitters are out of line.
+    #[inline]
     pub(crate) fn jittered(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
         let delay = match policy.jitter {
+            Jitter::None => policy.shaped(self.retry()),
+            _ => self.randomised(policy, random),
+        };
+        self.step();
+        delay
+    }
+
+    /// The next retry's delay with `policy`'s jitter (not `None`), without stepping.
+    #[inline(never)]
+    fn randomised(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
+        match policy.jitter {
             Jitter::None => policy.shaped(self.retry()),
             // The only jitter with a state, and the only one that ignores the shape.
             Jitter::Decorrelated => {
@@ -77,9 +95,7 @@ impl Cursor {
                     random,
                 )
             }
-        };
-        self.step();
-        delay
+        }
     }
 
     /// A server's hint takes the next retry's place: it is capped by `max_delay`, and it
@@ -160,11 +176,13 @@ impl Policy {
     }
 
     /// The delay before retry `k` (zero-based) before jitter, capped by `max_delay`.
+    #[inline]
     fn shaped(&self, k: u32) -> Duration {
         self.cap(self.backoff.delay(self.base, self.factor, k))
     }
 
     /// `delay`, capped by `max_delay`.
+    #[inline]
     pub(crate) fn cap(&self, delay: Duration) -> Duration {
         match self.max_delay {
             Some(max) => delay.min(max),
