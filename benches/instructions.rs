@@ -127,6 +127,51 @@ fn async_backon(op: Flaky) -> Result<u32, u32> {
     black_box(block_on(b::backon_async(black_box(&op))))
 }
 
+/// The setup of the benchmarks that run on a tokio runtime (not counted): a
+/// current-thread runtime with its timer, each of those wrappers run once on it through a
+/// retry, then the call to measure.
+fn on_tokio(failures: u32) -> (Flaky, &'static tokio::runtime::Runtime) {
+    // Leaked: its drop is not what is measured.
+    let runtime = Box::leak(Box::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime"),
+    ));
+    let warm = Flaky::new(3);
+    let _ = runtime.block_on(Flaky::call_async(&warm));
+    warm.reset();
+    let _ = runtime.block_on(b::attribute_async(&warm));
+    warm.reset();
+    let _ = runtime.block_on(b::tokio_retry2(&warm));
+    (flaky(failures), runtime)
+}
+
+#[library_benchmark(setup = on_tokio)]
+#[bench::success(0)]
+fn tokio_direct_call((op, runtime): (Flaky, &tokio::runtime::Runtime)) -> Result<u32, u32> {
+    black_box(runtime.block_on(Flaky::call_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = on_tokio)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn tokio_attribute((op, runtime): (Flaky, &tokio::runtime::Runtime)) -> Result<u32, u32> {
+    black_box(runtime.block_on(b::attribute_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = on_tokio)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn tokio_tokio_retry2((op, runtime): (Flaky, &tokio::runtime::Runtime)) -> Result<u32, u32> {
+    black_box(runtime.block_on(b::tokio_retry2(black_box(&op))))
+}
+
+library_benchmark_group!(
+    name = on_a_runtime;
+    benchmarks = tokio_direct_call, tokio_attribute, tokio_tokio_retry2
+);
+
 library_benchmark_group!(
     name = sync;
     benchmarks = sync_direct_call, sync_hand_loop, sync_attribute, sync_attribute_500ms, sync_builder, sync_backon
@@ -137,4 +182,4 @@ library_benchmark_group!(
     benchmarks = async_direct_call, async_hand_loop, async_hand_loop_sleep, async_attribute, async_attribute_500ms, async_builder, async_backon
 );
 
-main!(library_benchmark_groups = sync, asynchronous);
+main!(library_benchmark_groups = sync, asynchronous, on_a_runtime);
