@@ -61,6 +61,24 @@ impl ToTokens for DurationValue {
     }
 }
 
+/// The path of the runtime crate, kept as token trees. It is written several times per
+/// expansion, and trees are appended to the output where a token stream would cost a round
+/// trip to the compiler each time.
+#[derive(Clone)]
+pub(crate) struct Krate(Vec<TokenTree>);
+
+impl Krate {
+    pub(crate) fn new(path: TokenStream) -> Self {
+        Krate(path.into_iter().collect())
+    }
+}
+
+impl ToTokens for Krate {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.0.iter().cloned());
+    }
+}
+
 impl Args {
     /// The key `key`, if it was given.
     pub(crate) fn get(&self, key: &Key) -> Option<&Given> {
@@ -84,7 +102,7 @@ impl Args {
 impl Value {
     /// The value as the argument of its `Policy` setter or its judge call. `krate` is the
     /// path of the runtime.
-    pub(crate) fn to_tokens(&self, krate: &TokenStream) -> TokenStream {
+    pub(crate) fn to_tokens(&self, krate: &Krate) -> TokenStream {
         match self {
             Value::Attempts(max) => proc_macro2::Literal::u32_unsuffixed(*max).into_token_stream(),
             Value::Duration(duration) => duration.to_token_stream(),

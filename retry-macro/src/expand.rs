@@ -42,7 +42,7 @@ use syn::{FnArg, Ident, Pat, ReturnType, Type};
 
 use crate::ast::{self, RetryFn};
 use crate::async_trait;
-use crate::attr::{self, Args, DurationValue, Value};
+use crate::attr::{self, Args, DurationValue, Krate, Value};
 use crate::errors::Errors;
 use crate::keys::{self, Emit};
 use crate::valid;
@@ -76,14 +76,14 @@ const DELAY: &str = "__retry_delay";
 /// What both ways of retrying (one attempt after another, or hedged) build on.
 struct Parts<'a> {
     args: &'a Args,
-    krate: TokenStream,
+    krate: Krate,
     /// A key's value as the expansion writes it.
     key_value: &'a dyn Fn(&Value) -> TokenStream,
     /// The fn's return type (each `impl Trait` as `_`), and where it was written.
     ret: Type,
     ret_span: Span,
     /// How the expansion refers to the policy.
-    policy: TokenStream,
+    policy: Ident,
     /// The fn's name, for the events.
     function: String,
     /// The body, with the `clone(...)` statements on top.
@@ -102,10 +102,10 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         block,
         boxed,
     } = func;
-    let krate = match args.get(&keys::CRATE) {
-        Some(given) => given.value.to_tokens(&TokenStream::new()),
+    let krate = Krate::new(match args.get(&keys::CRATE) {
+        Some(given) => given.value.to_tokens(&Krate::new(TokenStream::new())),
         None => quote!(::retry_runtime),
-    };
+    });
     // Inside an `#[async_trait]` method, `self` has moved into `__self` where the keys run.
     let in_async_trait = boxed.is_some();
     let key_value = |value: &Value| {
@@ -344,7 +344,7 @@ fn async_block(ret: &Type, body: &TokenStream, body_span: Span) -> TokenStream {
 /// awaits a block that ends `delay`'s scope first, so that its future does not keep it.
 fn sleep(
     sleeper: Option<&TokenStream>,
-    krate: &TokenStream,
+    krate: &Krate,
     delay: &Ident,
     next: &TokenStream,
 ) -> TokenStream {
@@ -387,26 +387,23 @@ fn verdict(
 /// per call. Returns the item or statement, and how to refer to the policy.
 fn policy_item(
     args: &Args,
-    krate: &TokenStream,
+    krate: &Krate,
     key_value: &dyn Fn(&Value) -> TokenStream,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, Ident) {
     let local = Ident::new("__retry_policy", Span::mixed_site());
     match args.get(&keys::POLICY) {
         Some(policy) => {
             let policy = key_value(&policy.value);
-            (quote!(let #local = #policy;), quote!(#local))
+            (quote!(let #local = #policy;), local)
         }
         None if constant_schedule(args) => {
             let policy = policy(args, krate);
             let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
-            (
-                quote!(const #name: #krate::Policy = #policy;),
-                quote!(#name),
-            )
+            (quote!(const #name: #krate::Policy = #policy;), name)
         }
         None => {
             let policy = policy(args, krate);
-            (quote!(let #local = #policy;), quote!(#local))
+            (quote!(let #local = #policy;), local)
         }
     }
 }
@@ -419,7 +416,7 @@ fn constant_schedule(args: &Args) -> bool {
 }
 
 /// `Policy::new()` with a setter for each schedule key given.
-fn policy(args: &Args, krate: &TokenStream) -> TokenStream {
+fn policy(args: &Args, krate: &Krate) -> TokenStream {
     let mut policy = quote!(#krate::Policy::new());
     for given in args.iter() {
         if let Emit::Policy { setter } = given.key.emit {
