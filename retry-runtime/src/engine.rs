@@ -42,29 +42,17 @@ pub(crate) enum Verdict {
     Final,
 }
 
-/// What the engine makes of a verdict.
+/// What the engine makes of a verdict. Two words, returned in registers: what the hooks
+/// are told besides is read from the engine afterwards ([`Engine::retried`],
+/// [`Engine::attempt`], [`Engine::elapsed`]), and only when a hook is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
     /// Return the outcome: a success, or an outcome that is neither.
     Return,
-    /// Sleep `delay`, then run the next attempt.
-    Retry {
-        /// The number of the attempt that just ended (1-based).
-        attempt: u32,
-        /// The sleep before the next attempt.
-        delay: Duration,
-        /// The time since the first attempt started.
-        elapsed: Duration,
-    },
-    /// Return the outcome although it was not a success.
-    GiveUp {
-        /// The attempts made.
-        attempts: u32,
-        /// Why.
-        reason: StopReason,
-        /// The time since the first attempt started.
-        elapsed: Duration,
-    },
+    /// Sleep this long, then run the next attempt.
+    Retry(Duration),
+    /// Return the outcome although it was not a success, for this reason.
+    GiveUp(StopReason),
 }
 
 /// Why a call returned an outcome that it could not improve on: see
@@ -182,17 +170,8 @@ impl Engine {
         verdict: Verdict,
         event: Event<'_>,
     ) -> Step {
-        let hint = match verdict {
-            Verdict::Success => {
-                Engine::succeeded(budget);
-                return Step::Return;
-            }
-            Verdict::Final => return Step::Return,
-            Verdict::Declined => {
-                let attempts = self.count(policy);
-                return self.give_up(attempts, StopReason::NotRetryable, event);
-            }
-            Verdict::Retryable(hint) => hint,
+        let Verdict::Retryable(hint) = verdict else {
+            return self.settle(policy, budget, verdict, event);
         };
         // One borrow of the cursor for the whole step: the attempt just judged is its
         // retry number plus one.
@@ -215,14 +194,21 @@ impl Engine {
             .deadline
             .is_some_and(|deadline| elapsed.saturating_add(delay) > deadline)
         {
+            // No retry after all: the count stays at the attempt that ended.
+            if let Some(cursor) = &mut self.cursor {
+                cursor.seek(attempts - 1);
+            }
             return self.give_up(attempts, StopReason::Deadline, event);
         }
         events::retrying(event, attempts, delay, elapsed);
-        Step::Retry {
-            attempt: attempts,
-            delay,
-            elapsed,
-        }
+        Step::Retry(delay)
+    }
+
+    /// After [`Step::Retry`]: the number of the attempt that just ended (the cursor has
+    /// moved on to the next).
+    #[inline]
+    pub(crate) fn retried(&self) -> u32 {
+        self.attempt().saturating_sub(1)
     }
 
     /// Starts one more attempt of a hedged call now, if the policy allows it: fewer than
@@ -254,8 +240,30 @@ impl Engine {
 
     /// Gives up a hedged call for `reason`: every attempt started has ended, or one was
     /// declined.
-    pub(crate) fn stop(&self, reason: StopReason, event: Event<'_>) -> Step {
-        self.give_up(self.attempt(), reason, event)
+    pub(crate) fn stop(&self, reason: StopReason, event: Event<'_>) {
+        self.give_up(self.attempt(), reason, event);
+    }
+
+    /// A verdict that retries nothing: the outcome is returned.
+    #[cold]
+    fn settle(
+        &mut self,
+        policy: &Policy,
+        budget: Option<&RetryBudget>,
+        verdict: Verdict,
+        event: Event<'_>,
+    ) -> Step {
+        match verdict {
+            Verdict::Success => {
+                Engine::succeeded(budget);
+                Step::Return
+            }
+            Verdict::Declined => {
+                let attempts = self.count(policy);
+                self.give_up(attempts, StopReason::NotRetryable, event)
+            }
+            Verdict::Final | Verdict::Retryable(_) => Step::Return,
+        }
     }
 
     /// The cursor, made at the first outcome that is not a success.
@@ -274,11 +282,7 @@ impl Engine {
     fn give_up(&self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
         let elapsed = self.elapsed();
         events::giving_up(event, attempts, reason, elapsed);
-        Step::GiveUp {
-            attempts,
-            reason,
-            elapsed,
-        }
+        Step::GiveUp(reason)
     }
 }
 
@@ -337,14 +341,14 @@ mod tests {
 
     fn delay(step: Step) -> Duration {
         match step {
-            Step::Retry { delay, .. } => delay,
+            Step::Retry(delay) => delay,
             other => panic!("expected a retry, got {other:?}"),
         }
     }
 
     fn reason(step: Step) -> StopReason {
         match step {
-            Step::GiveUp { reason, .. } => reason,
+            Step::GiveUp(reason) => reason,
             other => panic!("expected a give-up, got {other:?}"),
         }
     }
@@ -461,10 +465,8 @@ mod tests {
         assert_eq!(started(engine.hedge(&policy, None, "f")), Ok(3));
         assert_eq!(engine.hedge(&policy, None, "f"), Err(StopReason::Attempts));
         assert_eq!(engine.attempt(), 4);
-        match engine.stop(StopReason::Attempts, EVENT) {
-            Step::GiveUp { attempts, .. } => assert_eq!(attempts, 4),
-            other => panic!("expected a give-up, got {other:?}"),
-        }
+        engine.stop(StopReason::Attempts, EVENT);
+        assert_eq!(engine.attempt(), 4);
     }
 
     #[test]

@@ -29,11 +29,11 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use crate::builder::{Async, Hedge, NoHedge, Operation, Retrying};
-use crate::engine::{Engine, Event, Step, StopReason, Verdict};
-use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules};
+use crate::engine::{Engine, Event, StopReason, Verdict};
+use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules, on_give_up};
 use crate::running::{OneByOne, Runner};
 use crate::sleep::DefaultSleep;
-use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, TimedOut};
+use crate::{AsyncSleep, Attempt, Outcome, Policy, TimedOut};
 
 /// At most this many attempts of one call run at once.
 const MAX_RUNNING: u32 = 32;
@@ -196,18 +196,9 @@ where
                 function: this.function,
                 error,
             };
-            if let Some(Step::GiveUp {
-                attempts,
-                reason,
-                elapsed,
-            }) = reason.map(|reason| this.engine.stop(reason, event))
-            {
-                rules.on_give_up.on_give_up(&GiveUp {
-                    attempts,
-                    elapsed,
-                    reason,
-                    outcome: &outcome,
-                });
+            if let Some(reason) = reason {
+                this.engine.stop(reason, event);
+                on_give_up(this.engine, &rules.on_give_up, reason, &outcome);
             }
             return Poll::Ready(Some(outcome));
         }

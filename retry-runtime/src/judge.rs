@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::describe::Described;
 use crate::engine::{Engine, Event, Step, Verdict};
-use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget, TimedOut, TimeoutOutcome};
+use crate::{Attempt, GiveUp, Outcome, Policy, RetryBudget, StopReason, TimedOut, TimeoutOutcome};
 
 /// Describes a failure for the `tracing` events.
 pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
@@ -123,32 +123,45 @@ pub(crate) fn settle<R>(
 ) -> Option<Duration> {
     match engine.step(policy, budget, verdict, event) {
         Step::Return => None,
-        Step::Retry {
-            attempt,
-            delay,
-            elapsed,
-        } => {
-            hooks.0.on_retry(&Attempt {
-                number: attempt,
-                delay,
-                elapsed,
-                outcome,
-            });
+        Step::Retry(delay) => {
+            on_retry(engine, hooks.0, delay, outcome);
             Some(delay)
         }
-        Step::GiveUp {
-            attempts,
-            reason,
-            elapsed,
-        } => {
-            hooks.1.on_give_up(&GiveUp {
-                attempts,
-                elapsed,
-                reason,
-                outcome,
-            });
+        Step::GiveUp(reason) => {
+            on_give_up(engine, hooks.1, reason, outcome);
             None
         }
+    }
+}
+
+/// Calls `hook`, if one is set, after `engine` decided to retry.
+#[inline]
+pub(crate) fn on_retry<R, A: OnRetry<R>>(engine: &Engine, hook: &A, delay: Duration, outcome: &R) {
+    if A::SET {
+        hook.on_retry(&Attempt {
+            number: engine.retried(),
+            delay,
+            elapsed: engine.elapsed(),
+            outcome,
+        });
+    }
+}
+
+/// Calls `hook`, if one is set, after `engine` gave up for `reason`.
+#[inline]
+pub(crate) fn on_give_up<R, G: OnGiveUp<R>>(
+    engine: &Engine,
+    hook: &G,
+    reason: StopReason,
+    outcome: &R,
+) {
+    if G::SET {
+        hook.on_give_up(&GiveUp {
+            attempts: engine.attempt(),
+            elapsed: engine.elapsed(),
+            reason,
+            outcome,
+        });
     }
 }
 

@@ -42,7 +42,7 @@ impl Cursor {
     }
 
     /// Moves to retry `k` (at most `u32::MAX - 1`).
-    fn seek(&mut self, k: u32) {
+    pub(crate) fn seek(&mut self, k: u32) {
         self.next = NonZeroU32::MIN.saturating_add(k);
     }
 
