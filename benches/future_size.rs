@@ -14,6 +14,7 @@ fn the_retried_future_is_no_larger_than_backons() {
     let hand_sleep = b::hand_loop_sleep_async(&op);
     let ours = b::attribute_async(&op);
     let builder = b::policy_async(&op);
+    let hedged = b::attribute_hedged(&op);
     let backon_default = (|| op.call_async()).retry(ExponentialBuilder::default());
     let backon_noop = b::backon_async(&op);
     let tokio_retry2 = b::tokio_retry2(&op);
@@ -23,6 +24,7 @@ fn the_retried_future_is_no_larger_than_backons() {
         ("hand loop, tokio sleep", size_of_val(&hand_sleep)),
         ("#[retry]", size_of_val(&ours)),
         ("Policy::retry_async", size_of_val(&builder)),
+        ("#[retry(hedge = ..)]", size_of_val(&hedged)),
         ("backon, tokio sleeper", size_of_val(&backon_default)),
         ("backon, no-op sleeper", size_of_val(&backon_noop)),
         ("tokio-retry2", size_of_val(&tokio_retry2)),
