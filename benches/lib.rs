@@ -86,17 +86,6 @@ pub async fn attribute_async(op: &Flaky) -> Result<u32, u32> {
     op.call_async().await
 }
 
-/// `#[retry]` with hedged attempts: another starts 50 ms after the last while none has
-/// answered (for the future's size; its instruction counts are not compared).
-///
-/// # Errors
-///
-/// The last failure.
-#[retry(max = 5, hedge = "50ms")]
-pub async fn attribute_hedged(op: &Flaky) -> Result<u32, u32> {
-    op.call_async().await
-}
-
 /// `#[retry(max = 10, base = "500ms")]` on a sync fn (for the success path: a failure
 /// would sleep).
 ///
