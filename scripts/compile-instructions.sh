@@ -7,15 +7,24 @@
 # - debug, incremental (after touching the source), with the instructions spent inside the
 #   macro's expansions.
 #
-#   scripts/compile-instructions.sh          # N=200; about 3 minutes
+#   scripts/compile-instructions.sh               # N=200; about 2 minutes
+#   N=100 HALF=100 scripts/compile-instructions.sh  # sync functions only
+#   KEEP=/tmp/profiles scripts/compile-instructions.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-$root/target/compile-time}
 GENERATE_ONLY=1 WORK=$work "$root/scripts/compile-time.sh"
 export CARGO_TARGET_DIR=$work/target
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# KEEP=dir keeps the profiles there; the last, `callgrind.out`, is the incremental build of
+# the `#[retry]` crate (`callgrind_annotate --inclusive=yes dir/callgrind.out`).
+if [ -n "${KEEP:-}" ]; then
+  out=$KEEP
+  mkdir -p "$out"
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
 # rustc under callgrind for the generated crate only; its dependencies build as usual.
 cat > "$out/wrap.sh" <<WRAP
 #!/usr/bin/env bash
@@ -57,4 +66,4 @@ attribute=$(count "$work/attribute" "" incremental)
 macro=$(in_macro)
 echo "| debug, incremental | $(millions "$hand") | $(millions "$attribute") (in the macro: $(millions "${macro:-0}")) | $(awk -v a="$attribute" -v h="$hand" 'BEGIN { printf "%.2f", a / h }')x |"
 echo
-echo "$(grep -c '^pub \(async \)\?fn' "$work/attribute/src/lib.rs") functions; $(rustc --version); $(valgrind --version)"
+echo "$(grep -c '^pub fn' "$work/attribute/src/lib.rs") sync and $(grep -c '^pub async fn' "$work/attribute/src/lib.rs") async functions; $(rustc --version); $(valgrind --version)"

@@ -12,13 +12,14 @@
 #
 #   scripts/compile-time.sh            # N=200, RUNS=5
 #   N=50 RUNS=3 scripts/compile-time.sh
+#   N=100 HALF=100 scripts/compile-time.sh   # sync functions only
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${N:-200}
 runs=${RUNS:-5}
 work=${WORK:-$root/target/compile-time}
-half=$((n / 2))
+half=${HALF:-$((n / 2))}   # how many of the N functions are sync
 
 manifest() { # name, extra dependency lines
   cat <<TOML
