@@ -1,8 +1,8 @@
 //! The item under `#[retry]`: a fn with a body, taken apart so that it can be printed back
 //! exactly as written.
 
-use proc_macro2::{Delimiter, Group, TokenStream};
-use syn::parse::{Parse, ParseStream, Parser};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Signature, Token, Visibility};
 
 use crate::async_trait::{self, Boxed};
@@ -31,8 +31,10 @@ impl RetryFn {
     }
 }
 
-impl Parse for RetryFn {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+impl RetryFn {
+    /// Parses the fn before its body from `input`; `body` is the body, taken off the end
+    /// of the item beforehand when it is there, so that syn never walks its tokens.
+    fn parse_with(input: ParseStream<'_>, body: Option<Group>) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         let defaultness: Option<Token![default]> = input.parse()?;
@@ -47,21 +49,24 @@ impl Parse for RetryFn {
                  put `#[retry]` on the method in each impl",
             ));
         }
-        let block = match input.parse::<Group>() {
-            Ok(group) if group.delimiter() == Delimiter::Brace => group,
+        let block = match body {
+            Some(block) if input.is_empty() => block,
             _ => return Err(input.error("expected the fn's body, `{ ... }`")),
         };
-        let split = |body: ParseStream<'_>| {
-            let inner_attrs = body.call(Attribute::parse_inner)?;
-            Ok((inner_attrs, body.parse::<TokenStream>()?))
+        let (inner_attrs, body) = if starts_with_inner_attribute(&block) {
+            let split = |body: ParseStream<'_>| {
+                let inner_attrs = body.call(Attribute::parse_inner)?;
+                Ok((inner_attrs, body.parse::<TokenStream>()?))
+            };
+            let (inner_attrs, statements) = split.parse2(block.stream())?;
+            let mut body = Group::new(Delimiter::Brace, statements);
+            body.set_span(block.span());
+            (inner_attrs, body)
+        } else {
+            // The common case: the body is kept as it came, without a walk over its tokens.
+            (Vec::new(), block)
         };
-        let (inner_attrs, statements) = split.parse2(block.stream())?;
-        let mut body = Group::new(Delimiter::Brace, statements);
-        body.set_span(block.span());
         let boxed = async_trait::recognise(&sig, &body);
-        if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the fn"));
-        }
         Ok(RetryFn {
             attrs,
             vis,
@@ -74,7 +79,29 @@ impl Parse for RetryFn {
     }
 }
 
-/// Parses the item, or explains why it cannot be retried.
+/// Whether a body starts with `#!`, an inner attribute.
+fn starts_with_inner_attribute(block: &Group) -> bool {
+    let mut tokens = block.stream().into_iter();
+    matches!(
+        (tokens.next(), tokens.next()),
+        (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang)))
+            if hash.as_char() == '#' && bang.as_char() == '!'
+    )
+}
+
+/// Parses the item, or explains why it cannot be retried. The body, the item's last token
+/// tree, is set aside first: it is printed back as written, so syn only sees what comes
+/// before it.
 pub(crate) fn parse(item: TokenStream) -> syn::Result<RetryFn> {
-    syn::parse2(item)
+    let mut trees: Vec<TokenTree> = item.into_iter().collect();
+    let body = match trees.pop() {
+        Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => Some(group),
+        Some(other) => {
+            trees.push(other);
+            None
+        }
+        None => None,
+    };
+    let head: TokenStream = trees.into_iter().collect();
+    (|input: ParseStream<'_>| RetryFn::parse_with(input, body)).parse2(head)
 }
