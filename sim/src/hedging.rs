@@ -22,10 +22,9 @@
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
-use rand_distr::{Distribution, Exp};
 use retry_runtime::RetryBudget;
 
-use crate::{Event, Network, Queue, derive_seed};
+use crate::{Arrivals, Event, Network, Queue, budgets, derive_seed};
 
 /// The experiment's settings.
 #[derive(Debug, Clone, Copy)]
@@ -163,7 +162,7 @@ struct Call {
 pub fn run(settings: &Hedging, seed: u64) -> Report {
     let mut fleet = Fleet::new(settings, seed);
     for client in 0..settings.clients {
-        let first = fleet.gap.sample(&mut fleet.arrivals);
+        let first = fleet.arrivals.next(0.0);
         fleet.queue.push(first, client, Kind::Start);
     }
     while let Some(event) = fleet.queue.pop() {
@@ -179,9 +178,8 @@ pub fn run(settings: &Hedging, seed: u64) -> Report {
 struct Fleet<'a> {
     settings: &'a Hedging,
     network: Network,
-    arrivals: SmallRng,
+    arrivals: Arrivals,
     service: SmallRng,
-    gap: Exp<f64>,
     budgets: Vec<Option<RetryBudget>>,
     calls: Vec<Call>,
     queue: Queue<Kind>,
@@ -195,16 +193,9 @@ impl<'a> Fleet<'a> {
         Fleet {
             settings,
             network: Network::new(0.5, 0.1, seed),
-            arrivals: SmallRng::seed_from_u64(derive_seed(seed, u64::MAX)),
+            arrivals: Arrivals::new(settings.rate_per_client, seed),
             service: SmallRng::seed_from_u64(derive_seed(seed, u64::MAX - 1)),
-            gap: Exp::new(settings.rate_per_client / 1000.0).expect("a positive call rate"),
-            budgets: (0..settings.clients)
-                .map(|_| {
-                    settings
-                        .budget
-                        .map(|(max, ratio)| RetryBudget::new(max, ratio))
-                })
-                .collect(),
+            budgets: budgets(settings.clients, settings.budget),
             calls: Vec::new(),
             queue: Queue::new(),
             free_at: vec![0.0; settings.workers],
@@ -223,7 +214,7 @@ impl<'a> Fleet<'a> {
                     answered: false,
                 });
                 self.send(now, client, call);
-                let next = now + self.gap.sample(&mut self.arrivals);
+                let next = self.arrivals.next(now);
                 self.queue.push(next, client, Kind::Start);
             }
             Kind::Arrive { call } => {

@@ -22,7 +22,8 @@ use std::collections::BinaryHeap;
 
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
-use rand_distr::{Distribution, Normal};
+use rand_distr::{Distribution, Exp, Normal};
+use retry_runtime::RetryBudget;
 
 /// Events in time order, first-in first-out among equal times: the heart of both
 /// simulations.
@@ -125,6 +126,41 @@ impl Network {
     pub fn hop(&mut self) -> f64 {
         self.hop.sample(&mut self.rng).abs()
     }
+}
+
+/// Clients that start requests at random (Poisson) times, each at the same mean rate.
+#[derive(Debug)]
+pub struct Arrivals {
+    gap: Exp<f64>,
+    rng: SmallRng,
+}
+
+impl Arrivals {
+    /// `rate_per_client` requests per second from each client, drawn from a generator of
+    /// its own derived from `seed`.
+    ///
+    /// # Panics
+    ///
+    /// If `rate_per_client` is not a positive number.
+    pub fn new(rate_per_client: f64, seed: u64) -> Self {
+        Arrivals {
+            gap: Exp::new(rate_per_client / 1000.0).expect("a positive request rate"),
+            rng: SmallRng::seed_from_u64(derive_seed(seed, u64::MAX)),
+        }
+    }
+
+    /// When a client that started a request at `now` starts its next one (ms).
+    pub fn next(&mut self, now: f64) -> f64 {
+        now + self.gap.sample(&mut self.rng)
+    }
+}
+
+/// One [`RetryBudget::new(max_tokens, token_ratio)`](RetryBudget::new) per client, as each
+/// process would have its own, or none.
+pub fn budgets(clients: usize, budget: Option<(u32, f64)>) -> Vec<Option<RetryBudget>> {
+    (0..clients)
+        .map(|_| budget.map(|(max, ratio)| RetryBudget::new(max, ratio)))
+        .collect()
 }
 
 /// A seed for item `index` of a run seeded with `seed` (splitmix64), so that every client

@@ -23,12 +23,9 @@
 
 use std::time::Duration;
 
-use rand::SeedableRng;
-use rand::rngs::SmallRng;
-use rand_distr::{Distribution, Exp};
 use retry_runtime::{Jitter, JitteredDelays, Policy, RetryBudget};
 
-use crate::{Event, Network, Queue, derive_seed, millis};
+use crate::{Arrivals, Event, Network, Queue, budgets, derive_seed, millis};
 
 /// What the server does during the outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +147,7 @@ struct Request {
 pub fn run(outage: &Outage, seed: u64) -> Report {
     let mut fleet = Fleet::new(outage, seed);
     for client in 0..outage.clients {
-        let first = fleet.gap.sample(&mut fleet.arrivals);
+        let first = fleet.arrivals.next(0.0);
         fleet.push(first, client, Kind::Start);
     }
     while let Some(event) = fleet.queue.pop() {
@@ -167,8 +164,7 @@ struct Fleet<'a> {
     outage: &'a Outage,
     seed: u64,
     network: Network,
-    arrivals: SmallRng,
-    gap: Exp<f64>,
+    arrivals: Arrivals,
     budgets: Vec<Option<RetryBudget>>,
     requests: Vec<Request>,
     queue: Queue<Kind>,
@@ -185,15 +181,8 @@ impl<'a> Fleet<'a> {
             outage,
             seed,
             network: Network::new(10.0, 2.0, seed),
-            arrivals: SmallRng::seed_from_u64(derive_seed(seed, u64::MAX)),
-            gap: Exp::new(outage.rate_per_client / 1000.0).expect("a positive request rate"),
-            budgets: (0..outage.clients)
-                .map(|_| {
-                    outage
-                        .budget
-                        .map(|(max, ratio)| RetryBudget::new(max, ratio))
-                })
-                .collect(),
+            arrivals: Arrivals::new(outage.rate_per_client, seed),
+            budgets: budgets(outage.clients, outage.budget),
             requests: Vec::new(),
             queue: Queue::new(),
             server_free_at: 0.0,
@@ -226,7 +215,7 @@ impl<'a> Fleet<'a> {
                 });
                 let hop = self.network.hop();
                 self.push(now + hop, client, Kind::Arrive { request });
-                let next = now + self.gap.sample(&mut self.arrivals);
+                let next = self.arrivals.next(now);
                 self.push(next, client, Kind::Start);
             }
             Kind::Retry { request } => {
