@@ -213,14 +213,15 @@ impl Engine {
 
     /// Starts one more attempt of a hedged call now, if the policy allows it: fewer than
     /// `max` attempts started, the deadline not passed, and a token from the budget (each
-    /// attempt after the first takes one, as a retry does; a hedge refused takes none). Returns the number of attempts
-    /// started before this one and the time since the first started; or why none starts.
+    /// attempt after the first takes one, as a retry does; a hedge refused takes none).
+    /// Afterwards [`Engine::retried`] is the number of attempts started before this one;
+    /// `Err` says why none starts.
     pub(crate) fn hedge(
         &mut self,
         policy: &Policy,
         budget: Option<&RetryBudget>,
         function: &'static str,
-    ) -> Result<(u32, Duration), StopReason> {
+    ) -> Result<(), StopReason> {
         let started = self.attempt();
         if started >= policy.max_attempts {
             return Err(StopReason::Attempts);
@@ -235,7 +236,7 @@ impl Engine {
         // In a hedged call the cursor counts the attempts started, not the ones judged.
         self.cursor_mut(policy).advance();
         events::hedging(function, started.saturating_add(1), elapsed);
-        Ok((started, elapsed))
+        Ok(())
     }
 
     /// Gives up a hedged call for `reason`: every attempt started has ended, or one was
@@ -455,14 +456,19 @@ mod tests {
         let budget = RetryBudget::new(6, 0.0);
         let policy = Policy::new().max_attempts(4);
         let mut engine = Engine::new(&policy, false);
-        let started = |result: Result<(u32, Duration), StopReason>| result.map(|(n, _)| n);
-        assert_eq!(started(engine.hedge(&policy, Some(&budget), "f")), Ok(1));
-        assert_eq!(started(engine.hedge(&policy, Some(&budget), "f")), Ok(2));
+        // For each hedge started, `retried` is the attempts started before it.
+        let started = |engine: &mut Engine, budget| {
+            engine
+                .hedge(&policy, budget, "f")
+                .map(|()| engine.retried())
+        };
+        assert_eq!(started(&mut engine, Some(&budget)), Ok(1));
+        assert_eq!(started(&mut engine, Some(&budget)), Ok(2));
         // 4 tokens left: a third hedge would leave 3, not above half of 6.
         let refused = engine.hedge(&policy, Some(&budget), "f");
         assert_eq!(refused, Err(StopReason::Budget));
         assert!((budget.tokens() - 4.0).abs() < 1e-9);
-        assert_eq!(started(engine.hedge(&policy, None, "f")), Ok(3));
+        assert_eq!(started(&mut engine, None), Ok(3));
         assert_eq!(engine.hedge(&policy, None, "f"), Err(StopReason::Attempts));
         assert_eq!(engine.attempt(), 4);
         engine.stop(StopReason::Attempts, EVENT);
@@ -474,7 +480,7 @@ mod tests {
         let policy = Policy::new().max_attempts(10).deadline(MS * 100);
         let (results, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false);
-            let before = engine.hedge(&policy, None, "f").map(|(n, _)| n);
+            let before = engine.hedge(&policy, None, "f").map(|()| engine.retried());
             crate::sleep::sleep(MS * 100);
             (before, engine.hedge(&policy, None, "f"))
         });

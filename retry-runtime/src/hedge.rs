@@ -30,10 +30,10 @@ use pin_project_lite::pin_project;
 
 use crate::builder::{Async, Hedge, NoHedge, Operation, Retrying};
 use crate::engine::{Engine, Event, StopReason, Verdict};
-use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules, on_give_up};
+use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules, on_give_up, on_retry};
 use crate::running::{OneByOne, Runner};
 use crate::sleep::DefaultSleep;
-use crate::{AsyncSleep, Attempt, Outcome, Policy, TimedOut};
+use crate::{AsyncSleep, Outcome, Policy, TimedOut};
 
 /// At most this many attempts of one call run at once.
 const MAX_RUNNING: u32 = 32;
@@ -169,13 +169,8 @@ where
                 Verdict::Declined => Some(StopReason::NotRetryable),
                 Verdict::Retryable(_) => {
                     match this.engine.hedge(this.policy, budget, this.function) {
-                        Ok((number, elapsed)) => {
-                            rules.on_retry.on_retry(&Attempt {
-                                number,
-                                delay: Duration::ZERO,
-                                elapsed,
-                                outcome: &outcome,
-                            });
+                        Ok(()) => {
+                            on_retry(this.engine, &rules.on_retry, Duration::ZERO, &outcome);
                             return Poll::Ready(None);
                         }
                         Err(_) if *this.running > 0 => {
@@ -210,18 +205,18 @@ where
             return Poll::Pending;
         }
         this.timer.set(None);
-        if room(this.first.as_ref(), this.rest.as_ref()) {
-            if let Ok((number, elapsed)) = this.engine.hedge(this.policy, budget, this.function) {
-                if let Some(overtaken) = this.overtaken {
-                    this.rules.on_retry.on_retry(&Attempt {
-                        number,
-                        delay: Duration::ZERO,
-                        elapsed,
-                        outcome: &overtaken(TimedOut::new(*this.hedge)),
-                    });
-                }
-                return Poll::Ready(None);
+        let room = room(this.first.as_ref(), this.rest.as_ref());
+        if room
+            && this
+                .engine
+                .hedge(this.policy, budget, this.function)
+                .is_ok()
+        {
+            if let Some(overtaken) = this.overtaken {
+                let outcome = overtaken(TimedOut::new(*this.hedge));
+                on_retry(this.engine, &this.rules.on_retry, Duration::ZERO, &outcome);
             }
+            return Poll::Ready(None);
         }
         Poll::Pending
     }
