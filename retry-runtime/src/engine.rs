@@ -175,7 +175,7 @@ impl Engine {
         };
         // One borrow of the cursor for the whole step: the attempt just judged is its
         // retry number plus one.
-        let cursor = self.cursor.get_or_insert_with(|| Cursor::new(policy));
+        let cursor = self.cursor_mut(policy);
         let attempts = cursor.attempts();
         // Every retryable outcome takes a token, the last attempt's included (as in gRPC).
         let budget_allows = budget.is_none_or(RetryBudget::record_failure);
