@@ -58,7 +58,6 @@ pin_project! {
         rest: Option<Slots<T::Running>>,
         #[pin]
         timer: Option<S::Sleep>,
-        running: u32,
         begun: bool,
     }
 }
@@ -122,21 +121,20 @@ where
         let (engine, policy) = (&*this.engine, *this.policy);
         let until_deadline = || engine.until_deadline(policy);
         let number = engine.attempt();
-        let running = this
-            .runner
-            .run(attempt, this.sleeper, until_deadline, this.function, number);
+        let launched =
+            this.runner
+                .run(attempt, this.sleeper, until_deadline, this.function, number);
         if this.first.is_none() {
-            this.first.set(Some(running));
+            this.first.set(Some(launched));
         } else {
             let capacity = policy.max_attempts.clamp(2, MAX_RUNNING) - 1;
             let rest = this.rest.get_or_insert_with(|| Slots::new(capacity));
             let free = (0..rest.len()).find(|&index| rest.is_free(index));
             // `room` is checked before an attempt is asked for, so a slot is free.
             if let Some(free) = free {
-                rest.slot(free).set(Some(running));
+                rest.slot(free).set(Some(launched));
             }
         }
-        *this.running += 1;
         let more = engine.attempt() < policy.max_attempts;
         let timer = more.then(|| this.sleeper.sleep(*this.hedge));
         this.timer.set(timer);
@@ -157,7 +155,6 @@ where
             let Poll::Ready(outcome) = poll_any(this.first.as_mut(), this.rest, cx) else {
                 break;
             };
-            *this.running -= 1;
             let rules = &*this.rules;
             let (verdict, error) = rules.assess(&outcome).verdict();
             let reason = match verdict {
@@ -173,13 +170,16 @@ where
                             on_retry(this.engine, &rules.on_retry, Duration::ZERO, &outcome);
                             return Poll::Ready(None);
                         }
-                        Err(_) if *this.running > 0 => {
-                            // No attempt may start, but some still run: the call waits for
-                            // them, and returns the last to fail if they all do.
-                            this.timer.set(None);
-                            continue;
+                        Err(reason) => {
+                            let first = this.first.as_ref().get_ref().as_ref();
+                            if running(first, this.rest.as_ref()) > 0 {
+                                // No attempt may start, but some still run: the call waits
+                                // for them, and returns the last to fail if they all do.
+                                this.timer.set(None);
+                                continue;
+                            }
+                            Some(reason)
                         }
-                        Err(reason) => Some(reason),
                     }
                 }
             };
@@ -205,7 +205,7 @@ where
             return Poll::Pending;
         }
         this.timer.set(None);
-        let room = room(this.first.as_ref(), this.rest.as_ref());
+        let room = room(this.first.as_ref().get_ref().as_ref(), this.rest.as_ref());
         if room
             && this
                 .engine
@@ -249,8 +249,16 @@ fn poll_any<F: Future>(
 }
 
 /// Whether another attempt has a place to run.
-fn room<F>(first: Pin<&Option<F>>, rest: Option<&Slots<F>>) -> bool {
+fn room<F>(first: Option<&F>, rest: Option<&Slots<F>>) -> bool {
     first.is_none() || rest.is_none_or(|rest| (0..rest.len()).any(|i| rest.is_free(i)))
+}
+
+/// How many attempts are running.
+fn running<F>(first: Option<&F>, rest: Option<&Slots<F>>) -> usize {
+    let rest = rest.map_or(0, |rest| {
+        (0..rest.len()).filter(|&i| !rest.is_free(i)).count()
+    });
+    usize::from(first.is_some()) + rest
 }
 
 impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_, Fut, S, T, K> {
@@ -259,7 +267,7 @@ impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_
             .field("policy", self.policy)
             .field("hedge", &self.hedge)
             .field("function", &self.function)
-            .field("running", &self.running)
+            .field("running", &running(self.first.as_ref(), self.rest.as_ref()))
             .finish_non_exhaustive()
     }
 }
@@ -293,7 +301,6 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
             first: None,
             rest: None,
             timer: None,
-            running: 0,
             begun: false,
         };
         (self.op, hedging)
