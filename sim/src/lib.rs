@@ -5,7 +5,7 @@
 //! - [`herd`]: the 2015 AWS "Exponential Backoff And Jitter" experiment: N clients
 //!   contending for one row under optimistic concurrency.
 //! - [`outage`]: a fleet calling a service that fails completely for a while, with and
-//!   without a [`RetryBudget`](retry_runtime::RetryBudget).
+//!   without a [`RetryBudget`].
 //! - [`hedging`]: a fleet hedging its calls to a server with a long latency tail, as the
 //!   load on the server grows, with and without a budget.
 //!
