@@ -171,7 +171,7 @@ impl Engine {
         event: Event<'_>,
     ) -> Step {
         let Verdict::Retryable(hint) = verdict else {
-            return self.settle(policy, budget, verdict, event);
+            return self.conclude(policy, budget, verdict, event);
         };
         // One borrow of the cursor for the whole step: the attempt just judged is its
         // retry number plus one.
@@ -247,7 +247,7 @@ impl Engine {
 
     /// A verdict that retries nothing: the outcome is returned.
     #[cold]
-    fn settle(
+    fn conclude(
         &mut self,
         policy: &Policy,
         budget: Option<&RetryBudget>,
