@@ -207,8 +207,8 @@ fn hints_max_delay_and_deadline() {
     assert_eq!(by_builder.delays, [20, 2].map(Duration::from_secs));
 }
 
-static ATTRIBUTE_BUDGET: RetryBudget = RetryBudget::new(4, 0.0);
-static BUILDER_BUDGET: RetryBudget = RetryBudget::new(4, 0.0);
+static ATTRIBUTE_BUDGET: RetryBudget = RetryBudget::new(4, 0.001);
+static BUILDER_BUDGET: RetryBudget = RetryBudget::new(4, 0.001);
 
 #[retry(max = 10, base = "0s", budget = &ATTRIBUTE_BUDGET, on_give_up = |g| log.give_up(g))]
 fn budget(service: &Service, log: &Log) -> Result<u8, u16> {

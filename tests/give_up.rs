@@ -53,7 +53,7 @@ fn the_deadline_passes() {
     );
 }
 
-static EMPTY: RetryBudget = RetryBudget::new(2, 0.0);
+static EMPTY: RetryBudget = RetryBudget::new(2, 0.001);
 
 #[retry(max = 10, base = "0s", budget = &EMPTY, on_give_up = |g| note(log, g))]
 fn over_budget(log: &Log) -> Result<(), u16> {

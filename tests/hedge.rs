@@ -229,8 +229,8 @@ async fn when_every_attempt_fails_the_last_failure_is_returned() {
 async fn the_budget_refuses_a_hedge() {
     // Every call takes 1 s. 4 tokens: the first hedge (50 ms) takes one and leaves 3, above
     // half; the second (100 ms) would leave 2, so it is refused, and no other starts.
-    static BUDGET: RetryBudget = RetryBudget::new(4, 0.0);
-    static SHARED: RetryBudget = RetryBudget::new(4, 0.0);
+    static BUDGET: RetryBudget = RetryBudget::new(4, 0.001);
+    static SHARED: RetryBudget = RetryBudget::new(4, 0.001);
     #[retry(max = 5, hedge = "50ms", budget = &BUDGET, on_give_up = |_| panic!("a success"))]
     async fn fetch_budgeted(server: &Server) -> Result<u32, Error> {
         server.call().await

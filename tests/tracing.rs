@@ -176,7 +176,7 @@ fn the_closure_builders_emit_the_same_events_under_their_own_name() {
     );
 }
 
-static EMPTY: RetryBudget = RetryBudget::new(2, 0.0);
+static EMPTY: RetryBudget = RetryBudget::new(2, 0.001);
 
 #[retry(max = 5, base = "1h", deadline = "30m")]
 fn past_deadline() -> Result<u8, Unavailable> {

@@ -142,18 +142,28 @@ fn ret_binding(stmt: &Stmt) -> Option<&Expr> {
 /// `tokens` with `self` renamed `__self`, as async-trait renames it in the body: the keys'
 /// expressions run where `self` has moved into `__self`.
 pub(crate) fn rename_self(tokens: TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|tree| match tree {
-            TokenTree::Ident(ident) if ident == "self" => {
+    let mut tokens = tokens.into_iter().peekable();
+    let mut renamed = TokenStream::new();
+    while let Some(tree) = tokens.next() {
+        let tree = match tree {
+            // `self::item` is a path from the current module, not the receiver.
+            TokenTree::Ident(ident) if ident == "self" && !starts_a_path(tokens.peek()) => {
                 TokenTree::Ident(proc_macro2::Ident::new("__self", ident.span()))
             }
             TokenTree::Group(group) => {
-                let mut renamed = Group::new(group.delimiter(), rename_self(group.stream()));
-                renamed.set_span(group.span());
-                TokenTree::Group(renamed)
+                let mut inner = Group::new(group.delimiter(), rename_self(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
             }
             tree => tree,
-        })
-        .collect()
+        };
+        renamed.extend([tree]);
+    }
+    renamed
+}
+
+/// Whether `next`, the token after a `self`, is the `::` of a path (its first `:`, joint).
+fn starts_a_path(next: Option<&TokenTree>) -> bool {
+    matches!(next, Some(TokenTree::Punct(colon))
+        if colon.as_char() == ':' && colon.spacing() == proc_macro2::Spacing::Joint)
 }

@@ -373,6 +373,10 @@ fn parse_factor(input: ParseStream<'_>, key: &Ident) -> syn::Result<f64> {
     };
     match value {
         Ok(factor) if factor >= 1.0 && factor.is_finite() => Ok(factor),
+        Ok(factor) if factor.is_infinite() => Err(syn::Error::new(
+            span,
+            format!("{expected}: this one is too large for an `f64`"),
+        )),
         Ok(_) => Err(syn::Error::new(
             span,
             format!("{expected}: a factor below 1 would shrink the delays"),
@@ -559,6 +563,7 @@ mod tests {
                 "\"none\", \"full\", \"equal\", \"decorrelated\"",
             ),
             (quote!(factor = 0.9), "at least 1"),
+            (quote!(factor = 1e309), "too large for an `f64`"),
             (quote!(factor = "2"), "`factor` takes a number literal"),
             (quote!(max = 1, max = 2), "`max` is given more than once"),
             (quote!(clone(a, a)), "`a` is listed twice"),

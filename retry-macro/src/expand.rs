@@ -10,7 +10,7 @@
 //!     const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
 //!         .max_attempts(3)
 //!         .base(::core::time::Duration::from_millis(10));
-//!     let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
+//!     let mut __retry_state = ::retry_runtime::__private::Retry::blocking(&__RETRY_POLICY);
 //!     loop {
 //!         let __retry_delay = {
 //!             let __retry_outcome = (|| -> Result<u8, E> { body })();
@@ -34,7 +34,7 @@
 //! A schedule given by expressions, or `policy = expr`, is a local evaluated once per call.
 //! The signature is printed back as written; the body's inner attributes stay on top.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
@@ -82,8 +82,8 @@ struct Parts<'a> {
     /// The fn's return type (each `impl Trait` as `_`), and where it was written.
     ret: Type,
     ret_span: Span,
-    /// How the expansion refers to the policy.
-    policy: Ident,
+    /// How the expansion refers to the policy: a local, or an inline `const` block.
+    policy: TokenStream,
     /// The fn's name, for the events.
     function: String,
     /// The body, with the `clone(...)` statements on top.
@@ -127,11 +127,10 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         None => (block.into_token_stream(), None),
     };
     let body_span = body.span();
-    let body = if clones.is_empty() {
-        body
-    } else {
-        quote!({ #(#clones)* #body })
-    };
+    // The body's statements, without their braces: spliced into the attempt's own block,
+    // so that a one-expression body is not a block in a block (`unused_braces`).
+    let statements = unbrace(body);
+    let body = quote!(#(#clones)* #statements);
     let parts = Parts {
         args,
         krate: krate.clone(),
@@ -148,7 +147,12 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     } else {
         retry_loop(&parts, is_async)
     };
+    // The expansion's locals are mixed-site, so the body can neither see nor shadow them;
+    // this import shadows the module's own items of the same names, which a `let` could
+    // otherwise not bind (E0530).
     let mut retried = quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::reserved::*;
         #policy_item
         #retried
     };
@@ -190,7 +194,13 @@ fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let timed = args
         .iter()
         .any(|given| matches!(given.key.emit, Emit::Judge { timed: true, .. }));
-    let start = if timed { quote!(timed) } else { quote!(new) };
+    // A sync fn sleeps its thread, so it reads the system's clock; an async fn the runtime's.
+    let start = match (is_async, timed) {
+        (true, false) => quote!(new),
+        (true, true) => quote!(timed),
+        (false, false) => quote!(blocking),
+        (false, true) => quote!(blocking_timed),
+    };
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(*ret_span));
     let outcome_ref = quote_spanned!(*ret_span=> &#outcome_at_ret);
@@ -243,9 +253,10 @@ fn hedged_loop(parts: &Parts<'_>) -> TokenStream {
         "race",
         at.map_or_else(Span::call_site, |given| given.ident.span()),
     );
-    let function = &parts.function;
+    let (function, krate) = (&parts.function, &parts.krate);
+    let describer = quote!(#krate::__private::describer!());
     quote! {
-        let mut #hedging = ::core::pin::pin!(#builder.#race(#function));
+        let mut #hedging = ::core::pin::pin!(#builder.#race(#function, #describer));
         loop {
             #hedging.as_mut().start(#attempt);
             if let ::core::option::Option::Some(#outcome) = #hedging.as_mut().next().await {
@@ -317,6 +328,7 @@ fn attempt(
         quote!(let #outcome: #ret = #attempt.await;)
     } else {
         // Spanned at the body: a body that moves an argument is reported there.
+        let body = braced(body, body_span);
         quote_spanned! {body_span=>
             #[allow(clippy::redundant_closure_call)]
             let #outcome = (|| -> #ret #body)();
@@ -382,28 +394,29 @@ fn verdict(
     }
 }
 
-/// The policy of one call: a `const` item for a schedule known at compile time (the call
-/// keeps nothing of it, and the optimizer sees every setting), or a local evaluated once
-/// per call. Returns the item or statement, and how to refer to the policy.
+/// The policy of one call: an inline `const` block for a schedule known at compile time
+/// (the call keeps nothing of it, and the optimizer sees every setting), or a local
+/// evaluated once per call. Returns the statement, if any, and how to refer to the policy.
 fn policy_item(
     args: &Args,
     krate: &Krate,
     key_value: &dyn Fn(&Value) -> TokenStream,
-) -> (TokenStream, Ident) {
+) -> (TokenStream, TokenStream) {
     let local = Ident::new("__retry_policy", Span::mixed_site());
     match args.get(&keys::POLICY) {
         Some(policy) => {
             let policy = key_value(&policy.value);
-            (quote!(let #local = #policy;), local)
+            (quote!(let #local = #policy;), local.into_token_stream())
         }
         None if constant_schedule(args) => {
+            // An inline `const`, written where it is used: no item that the body could see,
+            // and nothing of it in the call's state.
             let policy = policy(args, krate);
-            let name = Ident::new("__RETRY_POLICY", Span::mixed_site());
-            (quote!(const #name: #krate::Policy = #policy;), name)
+            (TokenStream::new(), quote!(const { #policy }))
         }
         None => {
             let policy = policy(args, krate);
-            (quote!(let #local = #policy;), local)
+            (quote!(let #local = #policy;), local.into_token_stream())
         }
     }
 }
@@ -450,6 +463,24 @@ fn clones(args: &Args, sig: &syn::Signature) -> Vec<TokenStream> {
             }
         })
         .collect()
+}
+
+/// The statements of a body, `{ statements }`, without the braces.
+fn unbrace(body: TokenStream) -> TokenStream {
+    let mut trees = body.clone().into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(TokenTree::Group(group)), None) if group.delimiter() == Delimiter::Brace => {
+            group.stream()
+        }
+        _ => body,
+    }
+}
+
+/// `{ statements }`, the braces spanned at the body.
+fn braced(statements: &TokenStream, span: Span) -> Group {
+    let mut group = Group::new(Delimiter::Brace, statements.clone());
+    group.set_span(span);
+    group
 }
 
 /// The return type with each `impl Trait` replaced by `_`, so that it can annotate the body.
@@ -512,7 +543,7 @@ mod tests {
             ". budget (& BUDGET_MARK)",
             "clone (& arg)",
             ". on_give_up (ON_GIVE_UP_MARK)",
-            "CRATE_MARK :: __private :: Retry :: timed (",
+            "CRATE_MARK :: __private :: Retry :: blocking_timed (",
         ] {
             assert!(sync.contains(mark), "`{mark}` missing from:\n{sync}");
         }

@@ -17,8 +17,10 @@ pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
 /// Checks the keys against the fn.
 pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
     errors.check(check_signature(func));
+    check_attributes(func, errors);
     check_async_keys(args, func, errors);
     check_receiver(args, func, errors);
+    check_hedged_arguments(args, func, errors);
     if let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) {
         for name in names {
             errors.check(check_clone(name, func));
@@ -45,6 +47,18 @@ fn check_signature(func: &RetryFn) -> syn::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The fn's own attributes that the loop would make wrong.
+fn check_attributes(func: &RetryFn, errors: &mut Errors) {
+    for attr in &func.attrs {
+        if attr.path().is_ident("track_caller") {
+            errors.push(syn::Error::new_spanned(
+                attr,
+                "`#[track_caller]` cannot go on a `#[retry]` fn: each attempt runs the body in a                  closure or an `async` block, so `Location::caller()` would be the fn's own line,                  not its caller's; remove it, or retry a call to a `#[track_caller]` fn instead",
+            ));
+        }
+    }
 }
 
 /// The keys that only an async fn can honour.
@@ -181,4 +195,34 @@ fn check_receiver(args: &Args, func: &RetryFn, errors: &mut Errors) {
              `&self` (with interior mutability where the body needs it), or drop `hedge`"
         ),
     ));
+}
+
+/// A hedged call runs its body several times at once: no argument can be borrowed mutably by
+/// all of them, whether it is a `&mut` reference or a `mut` binding.
+fn check_hedged_arguments(args: &Args, func: &RetryFn, errors: &mut Errors) {
+    if args.get(&keys::HEDGE).is_none() {
+        return;
+    }
+    for arg in &func.sig.inputs {
+        let FnArg::Typed(arg) = arg else { continue };
+        let name = match &*arg.pat {
+            Pat::Ident(pat) => pat.ident.to_string(),
+            _ => "this argument".to_string(),
+        };
+        let why = if matches!(strip_parens(&arg.ty), Type::Reference(r) if r.mutability.is_some()) {
+            "is a `&mut` reference, which only one of them can use"
+        } else if matches!(&*arg.pat, Pat::Ident(pat) if pat.mutability.is_some()) {
+            "is a `mut` binding, which only one of them can borrow mutably"
+        } else {
+            continue;
+        };
+        errors.push(syn::Error::new_spanned(
+            arg,
+            format!(
+                "`hedge` runs attempts at the same time, and `{name}` {why}: take it by shared \
+                 reference or by value (with `clone({name})` when the body consumes it), or drop \
+                 `hedge`"
+            ),
+        ));
+    }
 }

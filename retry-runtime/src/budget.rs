@@ -45,18 +45,47 @@ pub struct RetryBudget {
 impl RetryBudget {
     /// A full budget of `max_tokens` tokens, given back at `token_ratio` tokens per success.
     ///
-    /// `token_ratio` is kept to three decimal places, like gRPC; a negative or NaN ratio is
-    /// taken as 0.
+    /// gRFC A6's ranges are the only ones accepted: `1 <= max_tokens <= 1000` and a finite
+    /// `token_ratio > 0`, kept to three decimal places like gRPC (so at least `0.001`).
+    /// Anything else panics with a message naming the argument, which in a `static` or a
+    /// `const` is a compile error: a budget with a ratio of 0 or NaN would never refill after
+    /// its first outage, and one of 0 tokens would refuse every retry forever.
+    ///
+    /// As in gRPC, a retry needs more than `max_tokens / 2` tokens left after taking its
+    /// own, so a budget of 1 or 2 tokens never allows a retry (it still counts, and hedges
+    /// and retries are refused): 3 is the smallest budget that retries at all.
     ///
     /// ```
     /// use retry_runtime::RetryBudget;
     ///
     /// static BUDGET: RetryBudget = RetryBudget::new(100, 0.1);
     /// assert_eq!(BUDGET.tokens(), 100.0);
+    /// assert!(!RetryBudget::new(2, 0.1).record_failure()); // under 3 tokens: no retry
+    /// assert!(RetryBudget::new(3, 0.1).record_failure());
     /// ```
+    ///
+    /// ```compile_fail
+    /// use retry_runtime::RetryBudget;
+    ///
+    /// // A ratio of 0 never gives a token back: this does not compile.
+    /// static BUDGET: RetryBudget = RetryBudget::new(10, 0.0);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `max_tokens` is 0 or above 1000, or `token_ratio` is not a finite number of at
+    /// least 0.001.
     pub const fn new(max_tokens: u32, token_ratio: f64) -> Self {
+        assert!(
+            max_tokens >= 1 && max_tokens <= 1000,
+            "RetryBudget::new: `max_tokens` must be from 1 to 1000 (gRFC A6)"
+        );
+        assert!(
+            token_ratio.is_finite() && token_ratio >= 0.0005,
+            "RetryBudget::new: `token_ratio` must be a finite number of at least 0.001 (gRFC A6)"
+        );
         let max_milli = max_tokens as u64 * 1000;
-        // `as` saturates: NaN and negative ratios become 0.
+        // In range: at most 1000 tokens a success, at least one thousandth.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let ratio_milli = (token_ratio * 1000.0 + 0.5) as u64;
         RetryBudget {
@@ -219,15 +248,60 @@ mod tests {
     }
 
     #[test]
-    fn ratio_is_kept_to_three_decimals_and_clamped() {
+    fn ratio_is_kept_to_three_decimals() {
         let budget = RetryBudget::new(10, 0.1234);
         budget.record_failure();
         budget.record_success();
         assert!((budget.tokens() - 9.123).abs() < 1e-9);
-        let nan = RetryBudget::new(1, f64::NAN);
-        nan.record_failure();
-        nan.record_success();
-        assert!(nan.tokens().abs() < 1e-9);
-        assert!(!RetryBudget::new(0, 1.0).can_retry());
+        let smallest = RetryBudget::new(1000, 0.001);
+        smallest.record_failure();
+        smallest.record_success();
+        assert!((smallest.tokens() - 999.001).abs() < 1e-9);
+    }
+
+    /// The message of the panic `RetryBudget::new(max_tokens, token_ratio)` makes, if any.
+    fn refused(max_tokens: u32, token_ratio: f64) -> Option<String> {
+        let built = std::panic::catch_unwind(|| RetryBudget::new(max_tokens, token_ratio));
+        let payload = built.err()?;
+        let message = payload.downcast_ref::<&str>().map(ToString::to_string);
+        Some(message.or_else(|| payload.downcast_ref::<String>().cloned())?)
+    }
+
+    #[test]
+    fn only_the_ranges_of_grfc_a6_are_accepted() {
+        for max_tokens in [0, 1001, u32::MAX] {
+            let message = refused(max_tokens, 0.1).expect("refused");
+            assert!(
+                message.contains("`max_tokens` must be from 1 to 1000"),
+                "{message}"
+            );
+        }
+        for ratio in [
+            0.0,
+            -0.1,
+            0.0004,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            let message = refused(10, ratio).expect("refused");
+            assert!(
+                message.contains("`token_ratio` must be a finite number"),
+                "{message}"
+            );
+        }
+        for (max_tokens, ratio) in [(1, 0.001), (1000, 1000.0), (3, 0.1)] {
+            assert_eq!(refused(max_tokens, ratio), None);
+        }
+    }
+
+    #[test]
+    fn under_three_tokens_no_retry_is_ever_allowed() {
+        for max_tokens in [1, 2] {
+            let budget = RetryBudget::new(max_tokens, 1.0);
+            assert!(!budget.can_retry(), "{max_tokens}");
+            assert!(!budget.record_failure(), "{max_tokens}");
+        }
+        assert!(RetryBudget::new(3, 1.0).record_failure());
     }
 }

@@ -28,7 +28,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Timing};
 pub use crate::hedge::{HedgeFuture, Hedging};
 pub use crate::judge::OnHedge;
 pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
@@ -329,7 +329,7 @@ where
     /// ```
     pub fn call(mut self) -> R {
         let timed = Rules::<W, O, H, A, G>::timed::<R>();
-        let mut engine = Engine::new(self.policy, timed);
+        let mut engine = Engine::new(self.policy, timed, Timing::Sync);
         loop {
             let outcome = (self.op)();
             match self

@@ -1,7 +1,8 @@
 //! How the `tracing` events show an error: by `Display` if it has one, else by `Debug`,
 //! else not at all. The choice is made where the error type is known, in the expansion
-//! (autoref specialization: `(&&&Describe(e)).describe()` picks the first trait that
-//! applies).
+//! (autoref specialization: `(&&&Describe(e)).__retry_describe()` picks the first trait that
+//! applies). The method has a name no user writes, so that no trait of the user's in scope
+//! at the fn makes the call ambiguous.
 
 use std::fmt::{self, Debug, Display};
 
@@ -38,11 +39,11 @@ pub struct Describe<'a, T>(pub &'a T);
 /// Picked first: the value is `Display`.
 pub trait DescribeDisplay<'a> {
     /// The description.
-    fn describe(&self) -> Described<'a>;
+    fn __retry_describe(&self) -> Described<'a>;
 }
 
 impl<'a, T: Display> DescribeDisplay<'a> for &&Describe<'a, T> {
-    fn describe(&self) -> Described<'a> {
+    fn __retry_describe(&self) -> Described<'a> {
         Described::Display(self.0)
     }
 }
@@ -50,11 +51,11 @@ impl<'a, T: Display> DescribeDisplay<'a> for &&Describe<'a, T> {
 /// Picked second: the value is `Debug`.
 pub trait DescribeDebug<'a> {
     /// The description.
-    fn describe(&self) -> Described<'a>;
+    fn __retry_describe(&self) -> Described<'a>;
 }
 
 impl<'a, T: Debug> DescribeDebug<'a> for &Describe<'a, T> {
-    fn describe(&self) -> Described<'a> {
+    fn __retry_describe(&self) -> Described<'a> {
         Described::Debug(self.0)
     }
 }
@@ -62,11 +63,11 @@ impl<'a, T: Debug> DescribeDebug<'a> for &Describe<'a, T> {
 /// Picked last: the value cannot be shown.
 pub trait DescribeNothing<'a> {
     /// The description.
-    fn describe(&self) -> Described<'a>;
+    fn __retry_describe(&self) -> Described<'a>;
 }
 
 impl<'a, T> DescribeNothing<'a> for Describe<'a, T> {
-    fn describe(&self) -> Described<'a> {
+    fn __retry_describe(&self) -> Described<'a> {
         Described::Nothing
     }
 }
@@ -78,13 +79,46 @@ impl<'a, T> DescribeNothing<'a> for Describe<'a, T> {
 #[macro_export]
 macro_rules! __retry_judge {
     ($state:ident, $policy:expr, $outcome:expr, $function:expr) => {
-        $state.judge_described($policy, $outcome, $function, &|__error| {
+        $state.judge_described($policy, $outcome, $function, &|__retry_error| {
             #[allow(unused_imports)]
             use $crate::__private::{
                 DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _,
             };
-            (&&&$crate::__private::Describe(__error)).describe()
+            (&&&$crate::__private::Describe(__retry_error)).__retry_describe()
         })
+    };
+}
+
+/// How a hedged `#[retry]` fn's events show its outcome's failure: with the `tracing`
+/// feature, a fn that describes it as `judge_described` does.
+#[cfg(feature = "tracing")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_describer {
+    () => {
+        ::core::option::Option::Some(|__retry_outcome| {
+            #[allow(unused_imports)]
+            use $crate::__private::{
+                DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _,
+            };
+            match $crate::Outcome::failure(__retry_outcome) {
+                ::core::option::Option::Some(__retry_error) => {
+                    (&&&$crate::__private::Describe(__retry_error)).__retry_describe()
+                }
+                ::core::option::Option::None => $crate::__private::Described::Nothing,
+            }
+        })
+    };
+}
+
+/// How a hedged `#[retry]` fn's events show its outcome's failure: without the `tracing`
+/// feature there is no event to show it in.
+#[cfg(not(feature = "tracing"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_describer {
+    () => {
+        ::core::option::Option::None
     };
 }
 

@@ -69,7 +69,8 @@ pub(crate) enum Step {
 pub enum StopReason {
     /// `max` attempts were made.
     Attempts,
-    /// The next sleep would have ended past the `deadline`.
+    /// The next sleep would have ended at or past the `deadline` (in a hedged call: the next
+    /// attempt would have started at or past it).
     Deadline,
     /// The [`RetryBudget`] had no room for another retry.
     Budget,
@@ -112,12 +113,12 @@ pub(crate) struct Event<'a> {
 }
 
 impl Engine {
-    /// Starts a call under `policy`. `timed`: something (a hook) reads the elapsed time even
-    /// without a deadline.
+    /// Starts a call under `policy`, on the clock `timing` says. `timed`: something (a hook)
+    /// reads the elapsed time even without a deadline.
     #[inline]
-    pub(crate) fn new(policy: &Policy, timed: bool) -> Self {
-        let clock =
-            (timed || policy.deadline.is_some() || events::read_the_clock()).then(Clock::start);
+    pub(crate) fn new(policy: &Policy, timed: bool, timing: Timing) -> Self {
+        let clock = (timed || policy.deadline.is_some() || events::read_the_clock())
+            .then(|| Clock::start(timing));
         Engine {
             clock,
             cursor: None,
@@ -185,14 +186,17 @@ impl Engine {
         if !budget_allows {
             return self.give_up(attempts, StopReason::Budget, event);
         }
+        // A hinted retry still moves the schedule on by one step, as any retry does.
+        let scheduled = cursor.jittered(policy, &mut ThreadRandom);
         let delay = match hint {
-            Some(hint) => cursor.hinted(policy, hint),
-            None => cursor.jittered(policy, &mut ThreadRandom),
+            Some(hint) => hinted(policy, scheduled, hint),
+            None => scheduled,
         };
         let elapsed = self.elapsed();
+        // A sleep that would end at or past the deadline is not started.
         if policy
             .deadline
-            .is_some_and(|deadline| elapsed.saturating_add(delay) > deadline)
+            .is_some_and(|deadline| elapsed.saturating_add(delay) >= deadline)
         {
             // No retry after all: the count stays at the attempt that ended.
             if let Some(cursor) = &mut self.cursor {
@@ -287,46 +291,88 @@ impl Engine {
     }
 }
 
-/// The clock of deadlines and `elapsed`: tokio's with the `tokio` feature, so that
-/// `tokio::time::pause()` governs deadlines as it governs the sleeps (outside a paused
-/// runtime it is the system's monotonic clock), and the standard library's without it. On
-/// wasm32-unknown-unknown, where the standard library has no clock, `performance.now()`.
+/// The longest a server's hint may make a delay when `max_delay` is not set.
+pub(crate) const HINT_CAP: Duration = Duration::from_secs(60);
+
+/// The delay after a failure the server hinted at: `max(scheduled, min(hint, cap))`, with
+/// `cap` the `max_delay` or [`HINT_CAP`]. A hint lengthens a delay up to the cap, never
+/// shortens it, so neither a hostile server (`Retry-After: 99999999999`) can park its client
+/// nor a fleet told "now" (`Retry-After: 0`) come back in lockstep.
+#[cold]
+fn hinted(policy: &Policy, scheduled: Duration, hint: Duration) -> Duration {
+    let cap = policy.max_delay.unwrap_or(HINT_CAP);
+    scheduled.max(hint.min(cap))
+}
+
+/// Which clock a call reads for `deadline` and `elapsed`: the one its sleeps advance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timing {
+    /// A sync call sleeps the thread: the system's monotonic clock, even inside a paused
+    /// tokio runtime.
+    Sync,
+    /// An async call: tokio's clock with the `tokio` feature (so `tokio::time::pause()`
+    /// governs deadlines as it governs the sleeps; outside a paused runtime it is the
+    /// system's), the system's without it.
+    Async,
+}
+
+/// The system's monotonic clock; on wasm32-unknown-unknown, where the standard library has
+/// no clock, `performance.now()`.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use web_time::Instant;
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+use std::time::Instant;
+
+/// The clock of async calls: tokio's with the `tokio` feature, the system's without it.
 #[cfg(all(
     feature = "tokio",
     not(all(target_arch = "wasm32", target_os = "unknown"))
 ))]
-use tokio::time::Instant;
+use tokio::time::Instant as RuntimeInstant;
 
-#[cfg(all(
-    not(feature = "tokio"),
+#[cfg(not(all(
+    feature = "tokio",
     not(all(target_arch = "wasm32", target_os = "unknown"))
-))]
-use std::time::Instant;
+)))]
+use Instant as RuntimeInstant;
 
-/// When a call started, on the real clock and on the clock of recorded sleeps.
+/// When a call started, on its clock and on the clock of recorded sleeps.
 #[derive(Debug)]
 struct Clock {
-    start: Instant,
+    start: Start,
     /// Recorded sleeps (see `testing`) at the start, which count as elapsed time, in
     /// nanoseconds (saturating after 584 years of them: 8 bytes less in every async fn).
     skipped: u64,
 }
 
+/// The start of a call, on the clock it reads.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    System(Instant),
+    Runtime(RuntimeInstant),
+}
+
 impl Clock {
-    fn start() -> Self {
+    fn start(timing: Timing) -> Self {
         let skipped = testing::skipped().as_nanos();
+        let start = match timing {
+            Timing::Sync => Start::System(Instant::now()),
+            Timing::Async => Start::Runtime(RuntimeInstant::now()),
+        };
         Clock {
-            start: Instant::now(),
+            start,
             skipped: u64::try_from(skipped).unwrap_or(u64::MAX),
         }
     }
 
     fn elapsed(&self) -> Duration {
         let skipped = testing::skipped().saturating_sub(Duration::from_nanos(self.skipped));
-        self.start.elapsed().saturating_add(skipped)
+        let elapsed = match self.start {
+            Start::System(start) => start.elapsed(),
+            Start::Runtime(start) => start.elapsed(),
+        };
+        elapsed.saturating_add(skipped)
     }
 }
 
@@ -357,7 +403,7 @@ mod tests {
     #[test]
     fn retries_on_schedule_until_the_attempts_run_out() {
         let policy = Policy::new().max_attempts(4).base(MS * 10);
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
         let delays: Vec<_> = (0..3)
             .map(|_| delay(engine.step(&policy, None, retry, EVENT)))
@@ -373,7 +419,7 @@ mod tests {
     #[test]
     fn successes_and_final_outcomes_are_returned() {
         let policy = Policy::new();
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         assert_eq!(
             engine.step(&policy, None, Verdict::Success, EVENT),
             Step::Return
@@ -391,7 +437,7 @@ mod tests {
     fn a_declined_failure_gives_up_without_touching_the_budget() {
         let policy = Policy::new();
         let budget = RetryBudget::new(10, 1.0);
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         let step = engine.step(&policy, Some(&budget), Verdict::Declined, EVENT);
         assert_eq!(reason(step), StopReason::NotRetryable);
         assert!((budget.tokens() - 10.0).abs() < 1e-9);
@@ -401,7 +447,7 @@ mod tests {
     fn the_budget_takes_a_token_per_retryable_outcome_and_refuses_when_low() {
         let policy = Policy::new().max_attempts(10).base(MS);
         let budget = RetryBudget::new(4, 1.0);
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
         delay(engine.step(&policy, Some(&budget), retry, EVENT)); // 3 left
         let step = engine.step(&policy, Some(&budget), retry, EVENT); // 2 left
@@ -414,48 +460,76 @@ mod tests {
     fn the_last_attempt_takes_a_token_and_reports_attempts() {
         let policy = Policy::new().max_attempts(1);
         let budget = RetryBudget::new(2, 1.0);
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         let step = engine.step(&policy, Some(&budget), Verdict::Retryable(None), EVENT);
         assert_eq!(reason(step), StopReason::Attempts);
         assert!((budget.tokens() - 1.0).abs() < 1e-9);
     }
 
     #[test]
-    fn hints_replace_the_delay_capped_and_the_deadline_stops() {
+    fn a_hint_lengthens_the_delay_up_to_the_cap_and_never_shortens_it() {
         let policy = Policy::new()
             .max_attempts(10)
-            .base(MS)
-            .max_delay(MS * 50)
-            .deadline(MS * 120);
-        let ((), _) = testing::record(|| {
-            let mut engine = Engine::new(&policy, false);
-            let hinted = Verdict::Retryable(Some(MS * 70));
-            assert_eq!(delay(engine.step(&policy, None, hinted, EVENT)), MS * 50);
-            crate::sleep::sleep(MS * 50);
-            // The hint took retry 0's place: the schedule goes on with retry 1.
-            let next = engine.step(&policy, None, Verdict::Retryable(None), EVENT);
-            assert_eq!(delay(next), MS * 2);
-        });
-        let mut engine = Engine::new(&policy, false);
+            .base(MS * 10)
+            .max_delay(MS * 50);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
+        let hinted = |hint| Verdict::Retryable(Some(hint));
+        // Retry 0 is scheduled at 10 ms: the hint of 30 ms lengthens it.
+        assert_eq!(
+            delay(engine.step(&policy, None, hinted(MS * 30), EVENT)),
+            MS * 30
+        );
+        // Retry 1 (20 ms): a hint of 70 ms is capped by `max_delay`.
+        assert_eq!(
+            delay(engine.step(&policy, None, hinted(MS * 70), EVENT)),
+            MS * 50
+        );
+        // Retry 2 (40 ms): `Retry-After: 0` does not skip the backoff.
+        assert_eq!(
+            delay(engine.step(&policy, None, hinted(Duration::ZERO), EVENT)),
+            MS * 40
+        );
+        // Each hinted retry moved the schedule on: retry 3 is 80 ms, capped at 50 ms.
+        let next = engine.step(&policy, None, Verdict::Retryable(None), EVENT);
+        assert_eq!(delay(next), MS * 50);
+    }
+
+    #[test]
+    fn without_max_delay_a_hint_is_capped_at_a_minute() {
+        let policy = Policy::new().max_attempts(3).base(MS);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
+        let parked = Verdict::Retryable(Some(Duration::from_secs(99_999_999_999)));
+        assert_eq!(delay(engine.step(&policy, None, parked, EVENT)), HINT_CAP);
+        assert_eq!(HINT_CAP, Duration::from_secs(60));
+        let max = Verdict::Retryable(Some(Duration::MAX));
+        assert_eq!(delay(engine.step(&policy, None, max, EVENT)), HINT_CAP);
+    }
+
+    #[test]
+    fn a_hint_that_crosses_the_deadline_ends_the_retrying() {
+        let policy = Policy::new().max_attempts(10).base(MS).deadline(MS * 120);
         let far = Verdict::Retryable(Some(Duration::from_secs(1)));
-        let capped = engine.step(&policy, None, far, EVENT);
-        assert_eq!(delay(capped), MS * 50); // 50 ms fits in 120 ms
         let (step, _) = testing::record(|| {
-            let mut engine = Engine::new(&policy, false);
-            for _ in 0..2 {
-                // 50 ms, then 100 ms in all, recorded as slept.
-                crate::sleep::sleep(delay(engine.step(&policy, None, far, EVENT)));
-            }
-            engine.step(&policy, None, far, EVENT) // 150 ms would pass 120 ms
+            Engine::new(&policy, false, Timing::Sync).step(&policy, None, far, EVENT)
         });
         assert_eq!(reason(step), StopReason::Deadline);
+        let near = Verdict::Retryable(Some(MS * 50));
+        let (steps, _) = testing::record(|| {
+            let mut engine = Engine::new(&policy, false, Timing::Sync);
+            let first = engine.step(&policy, None, near, EVENT);
+            crate::sleep::sleep(delay(first));
+            (first, engine.step(&policy, None, near, EVENT))
+        });
+        // 50 ms fits in 120 ms; then 50 + 50 does, and a third would pass it.
+        assert_eq!(delay(steps.0), MS * 50);
+        assert_eq!(delay(steps.1), MS * 50);
     }
 
     #[test]
     fn hedges_start_until_max_and_take_a_token_only_when_allowed() {
-        let budget = RetryBudget::new(6, 0.0);
+        let budget = RetryBudget::new(6, 0.001);
         let policy = Policy::new().max_attempts(4);
-        let mut engine = Engine::new(&policy, false);
+        let mut engine = Engine::new(&policy, false, Timing::Sync);
         // For each hedge started, `retried` is the attempts started before it.
         let started = |engine: &mut Engine, budget| {
             engine
@@ -479,7 +553,7 @@ mod tests {
     fn no_hedge_starts_once_the_deadline_has_passed() {
         let policy = Policy::new().max_attempts(10).deadline(MS * 100);
         let (results, _) = testing::record(|| {
-            let mut engine = Engine::new(&policy, false);
+            let mut engine = Engine::new(&policy, false, Timing::Sync);
             let before = engine.hedge(&policy, None, "f").map(|()| engine.retried());
             crate::sleep::sleep(MS * 100);
             (before, engine.hedge(&policy, None, "f"))
@@ -491,9 +565,13 @@ mod tests {
     fn elapsed_is_read_only_when_asked_for() {
         let policy = Policy::new();
         if !events::read_the_clock() {
-            assert!(Engine::new(&policy, false).clock.is_none());
+            assert!(Engine::new(&policy, false, Timing::Sync).clock.is_none());
         }
-        assert!(Engine::new(&policy, true).clock.is_some());
-        assert!(Engine::new(&policy.deadline(MS), false).clock.is_some());
+        assert!(Engine::new(&policy, true, Timing::Sync).clock.is_some());
+        assert!(
+            Engine::new(&policy.deadline(MS), false, Timing::Sync)
+                .clock
+                .is_some()
+        );
     }
 }

@@ -25,7 +25,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::describe::Described;
-use crate::engine::Engine;
+use crate::engine::{Engine, Timing};
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
 use crate::running::{Runner, TimeLimit};
 use crate::timeout::{TimeoutOutcome, Within};
@@ -40,17 +40,33 @@ pub struct Retry {
 }
 
 impl Retry {
-    /// Starts a call.
+    /// Starts a call of an async fn (its clock is the one its async sleep advances).
     #[inline]
     pub fn new<P: Borrow<Policy>>(policy: &P) -> Self {
-        let engine = Engine::new(policy.borrow(), false);
-        Retry { engine }
+        Retry::start(policy, false, Timing::Async)
     }
 
-    /// Starts a call whose hooks read the elapsed time.
+    /// Starts a call of an async fn whose hooks read the elapsed time.
     #[inline]
     pub fn timed<P: Borrow<Policy>>(policy: &P) -> Self {
-        let engine = Engine::new(policy.borrow(), true);
+        Retry::start(policy, true, Timing::Async)
+    }
+
+    /// Starts a call of a sync fn, which sleeps its thread: its clock is the system's.
+    #[inline]
+    pub fn blocking<P: Borrow<Policy>>(policy: &P) -> Self {
+        Retry::start(policy, false, Timing::Sync)
+    }
+
+    /// Starts a call of a sync fn whose hooks read the elapsed time.
+    #[inline]
+    pub fn blocking_timed<P: Borrow<Policy>>(policy: &P) -> Self {
+        Retry::start(policy, true, Timing::Sync)
+    }
+
+    #[inline]
+    fn start<P: Borrow<Policy>>(policy: &P, timed: bool, timing: Timing) -> Self {
+        let engine = Engine::new(policy.borrow(), timed, timing);
         Retry { engine }
     }
 

@@ -29,11 +29,15 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use crate::builder::{Async, Hedge, NoHedge, Operation, Retrying};
-use crate::engine::{Engine, Event, StopReason, Verdict};
+use crate::describe::Described;
+use crate::engine::{Engine, Event, StopReason, Timing, Verdict};
 use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules, on_give_up, on_retry};
 use crate::running::{OneByOne, Runner};
 use crate::sleep::DefaultSleep;
 use crate::{AsyncSleep, Outcome, Policy, TimedOut};
+
+/// Describes an outcome's failure for the `tracing` events.
+pub(crate) type Describe<R> = for<'x> fn(&'x R) -> Described<'x>;
 
 /// At most this many attempts of one call run at once.
 const MAX_RUNNING: u32 = 32;
@@ -51,6 +55,8 @@ pin_project! {
         hedge: Duration,
         // How `on_retry` is told of an attempt a hedge overtakes (see `OnHedge`).
         overtaken: Option<fn(TimedOut) -> Fut::Output>,
+        // How the events show an outcome's failure (the attribute's, with `tracing`).
+        describe: Option<Describe<Fut::Output>>,
         function: &'static str,
         engine: Engine,
         #[pin]
@@ -115,7 +121,7 @@ where
         let mut this = self.project();
         if !*this.begun {
             let timed = Rules::<W, O, H, A, G>::timed::<R>();
-            *this.engine = Engine::new(this.policy, timed);
+            *this.engine = Engine::new(this.policy, timed, Timing::Async);
             *this.begun = true;
         }
         let (engine, policy) = (&*this.engine, *this.policy);
@@ -157,6 +163,7 @@ where
             };
             let rules = &*this.rules;
             let (verdict, error) = rules.assess(&outcome).verdict();
+            let error = this.describe.map_or(error, |describe| describe(&outcome));
             let reason = match verdict {
                 Verdict::Success => {
                     Engine::succeeded(budget);
@@ -278,6 +285,7 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
         self,
         function: &'static str,
         overtaken: Option<fn(TimedOut) -> Fut::Output>,
+        describe: Option<Describe<Fut::Output>>,
     ) -> (Op, Hedging<'p, Fut, S, T, K>)
     where
         Fut: Future,
@@ -296,6 +304,7 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
             runner,
             hedge,
             overtaken,
+            describe,
             function,
             engine: Engine::unstarted(),
             first: None,
@@ -325,11 +334,12 @@ where
     type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let (op, hedging) = self.split(FUNCTION, A::overtaken());
+        let (op, hedging) = self.split(FUNCTION, A::overtaken(), None);
         HedgeFuture {
             op,
             hedging,
             start: true,
+            done: false,
         }
     }
 }
@@ -347,6 +357,8 @@ pin_project! {
         hedging: Hedging<'p, Fut, S, T, K>,
         // Whether the next poll starts an attempt first.
         start: bool,
+        // Whether the call has returned its outcome.
+        done: bool,
     }
 }
 
@@ -368,12 +380,20 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
         let mut this = self.project();
+        assert!(
+            !*this.done,
+            "{}",
+            crate::retry_future::POLLED_AFTER_COMPLETION
+        );
         loop {
             if std::mem::take(this.start) {
                 this.hedging.as_mut().start((this.op)());
             }
             match this.hedging.as_mut().poll_next(cx) {
-                Poll::Ready(Some(outcome)) => return Poll::Ready(outcome),
+                Poll::Ready(Some(outcome)) => {
+                    *this.done = true;
+                    return Poll::Ready(outcome);
+                }
                 Poll::Ready(None) => *this.start = true,
                 Poll::Pending => return Poll::Pending,
             }
@@ -419,10 +439,12 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
 impl<'p, R, S, T, W, O, H, A, G>
     Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
 {
-    /// The attempts of `function`, each started by the expansion from the fn's body.
+    /// The attempts of `function`, each started by the expansion from the fn's body;
+    /// `describe` shows a failure in the events (`__private::describer!()`).
     pub fn race<Fut>(
         self,
         function: &'static str,
+        describe: Option<Describe<R>>,
     ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
     where
         R: Outcome,
@@ -435,6 +457,6 @@ impl<'p, R, S, T, W, O, H, A, G>
         A: OnRetry<R> + OnHedge<R>,
         G: OnGiveUp<R>,
     {
-        self.split(function, A::overtaken()).1
+        self.split(function, A::overtaken(), describe).1
     }
 }

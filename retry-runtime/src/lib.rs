@@ -34,14 +34,14 @@
 //! | `factor` | number literal ≥ 1 (`2`, `1.5`) | `2` | growth of `"exponential"` |
 //! | `max_delay` | duration | none | no single delay is ever longer, jitter included |
 //! | `jitter` | `"none"`, `"full"`, `"equal"`, `"decorrelated"` | `"none"` | randomisation ([`Jitter`]) |
-//! | `deadline` | duration | none | time budget from the start of the first attempt: a sleep that would end past it is not started; the last outcome is returned instead |
+//! | `deadline` | duration | none | time budget from the start of the first attempt: a sleep that would end at or past it is not started, and no attempt (hedged or not) starts at or past it; the last outcome is returned instead |
 //! | `when` | `Fn(&E) -> bool` | every failure is retried | a failure is retried only when this returns `true`; otherwise it is returned at once |
 //! | `when_ok` | `Fn(&T) -> bool` | never | a success for which this returns `true` is retried too; when attempts run out it is returned as it is |
 //! | `on_retry` | `Fn(&Attempt<'_, R>)` | none | called before each sleep ([`Attempt`]) |
 //! | `on_give_up` | `Fn(&GiveUp<'_, R>)` | none | called once when the call returns an outcome it could not improve on ([`GiveUp`], with its [`StopReason`]); never on a success |
 //! | `attempt_timeout` | duration (async fns only) | none | an attempt still running after this long is dropped and judged as the failure [`TimedOut`] |
 //! | `hedge` | duration (async fns only) | none | hedged attempts: while none has answered, another attempt starts this long after the last, and the first success wins (see "Hedged attempts") |
-//! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is the hint, capped by `max_delay`; a hint that would cross `deadline` ends the retrying |
+//! | `hint` | `Fn(&E) -> Option<Duration>` | none | a server's hint (`Retry-After`, see [`retry_after`]): the next delay is `max(scheduled, min(hint, cap))`, `cap` the `max_delay` or 60 s (see "Server hints"); a hint that would reach `deadline` ends the retrying |
 //! | `budget` | `&RetryBudget` (usually a `static`) | none | a shared [`RetryBudget`]: when it has no room, the failure is returned without a retry |
 //! | `policy` | `Policy` or `&Policy`, evaluated at each call | none | the schedule at run time (from configuration); cannot be combined with `max`, `base`, `backoff`, `factor`, `max_delay`, `jitter`, `deadline` |
 //! | `clone` | `clone(arg, ...)` | none | each attempt gets a fresh `Clone::clone` of these by-value arguments |
@@ -102,9 +102,15 @@
 //! # Deadlines
 //!
 //! `deadline` bounds the whole call: before each sleep, if the time since the first attempt
-//! started plus the sleep would pass the deadline, the last outcome is returned instead of
-//! sleeping. A sync attempt that is running is not interrupted; an async one is, with
-//! `attempt_timeout` (below).
+//! started plus the sleep would reach or pass the deadline, the last outcome is returned
+//! instead of sleeping (tenacity's `stop_before_delay`). A sync attempt that is running is
+//! not interrupted; an async one is, with `attempt_timeout` (below).
+//!
+//! The clock is the one the call's sleeps advance: a sync fn sleeps its thread, so its
+//! deadline reads the system's monotonic clock, even inside a paused tokio runtime; an async
+//! fn reads tokio's clock with the `tokio` feature (so `tokio::time::pause()` governs its
+//! deadline as it does its sleeps), the system's otherwise. Under [`testing::record`] the
+//! recorded sleeps count as time that has passed.
 //!
 //! ```
 //! use retry_runtime::{retry, testing};
@@ -176,7 +182,7 @@
 //! - A failure that `when` accepts starts the next attempt at once; one it declines is
 //!   returned at once, the others dropped. When every attempt has failed, the last failure is
 //!   returned, and `on_give_up` hears why no other started (`Attempts`, `Deadline`, `Budget`).
-//! - No attempt starts past `deadline`, or when the `budget` refuses: each attempt after the
+//! - No attempt starts at or past `deadline`, or when the `budget` refuses: each attempt after the
 //!   first takes a token, as a retry does, so a budget bounds the extra load when the service
 //!   is slow for everyone (the hedges would only add to its queue).
 //! - `attempt_timeout` applies to each attempt. The hedge's timer is the fn's async sleep,
@@ -427,6 +433,24 @@
 //! of `max`; `hint` follows the server's `Retry-After`. The simulations in
 //! `docs/simulation.md` measure both.
 //!
+//! ## Server hints
+//!
+//! A hint is the server's word on when to come back, never a way for a server to park its
+//! client. With `scheduled` the delay the schedule itself would sleep (jitter included) and
+//! `cap` the `max_delay`, or 60 s when `max_delay` is not set, the delay after a hinted
+//! failure is `max(scheduled, min(hint, cap))`:
+//!
+//! - `Retry-After: 99999999999` (or a date in 2999) sleeps at most `cap`, so a few hostile
+//!   or broken responses cannot hold a service's connections for years;
+//! - `Retry-After: 0` (or a date in the past) sleeps the scheduled delay, so a fleet told
+//!   "now" does not come back in lockstep;
+//! - a hinted retry still moves the schedule on by one step, as any retry does;
+//! - a hint whose sleep would end at or past `deadline` ends the retrying;
+//! - a value that does not parse or overflows is no hint ([`retry_after`] gives `None`).
+//!
+//! The rule is the engine's, so the attribute, the builders and the tower policy all
+//! follow it.
+//!
 //! ```
 //! use retry_runtime::{Policy, RetryBudget, retry, retry_after};
 //! use std::time::Duration;
@@ -618,6 +642,21 @@ pub mod tower;
 /// What `#[retry]` expands to. Not public API: names and signatures change without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__retry_describer as describer;
+
+    /// The names of the expansion's locals, as fns that do nothing: the expansion imports
+    /// them with a glob, which shadows the user's module-level items of the same names (a
+    /// `const` or a unit struct), so that its `let`s can bind them.
+    #[allow(missing_docs)]
+    pub mod reserved {
+        pub fn __retry_state() {}
+        pub fn __retry_outcome() {}
+        pub fn __retry_delay() {}
+        pub fn __retry_early() {}
+        pub fn __retry_hedging() {}
+        pub fn __retry_policy() {}
+        pub fn __retry_error() {}
+    }
     pub use crate::__retry_judge as judge;
     pub use crate::describe::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described,

@@ -178,7 +178,7 @@ impl Policy {
     }
 
     /// A time budget from the start of the first attempt (`deadline`): a sleep that would
-    /// end past it is not started, and the last outcome is returned instead. An attempt
+    /// end at or past it is not started, and the last outcome is returned instead. An attempt
     /// that is running when the deadline passes is not interrupted.
     ///
     /// ```

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::Policy;
-use crate::engine::Engine;
+use crate::engine::{Engine, Timing};
 use crate::judge::Rules;
 
 /// The result of [`retry_call`]: the value, how many calls it took, and the delays that
@@ -61,7 +61,7 @@ pub fn retry_call<T, E>(
     base: Duration,
 ) -> Result<Report<T>, E> {
     let policy = Policy::new().max_attempts(max_attempts).base(base);
-    let mut engine = Engine::new(&policy, false);
+    let mut engine = Engine::new(&policy, false, Timing::Sync);
     let rules = Rules::new();
     let mut delays = Vec::new();
     loop {

@@ -4,7 +4,13 @@ use std::time::{Duration, SystemTime};
 ///
 /// Accepts both forms of RFC 9110: delay-seconds (`"120"`) and an HTTP-date
 /// (`"Wed, 21 Oct 2026 07:28:00 GMT"`, also the obsolete RFC 850 and asctime forms). A date
-/// in the past gives zero; anything else, `None`.
+/// in the past gives zero; a number too large for a `u64` of seconds, or anything else,
+/// `None`.
+///
+/// The call does not sleep the hint as it is: the next delay is
+/// `max(scheduled, min(hint, cap))`, with `cap` the `max_delay` or 60 s, so a server can
+/// lengthen a delay up to the cap but never park its client, and `0` or a past date does not
+/// skip the backoff (see "Server hints" in the crate docs).
 ///
 /// ```
 /// use retry_runtime::{retry, retry_after};
@@ -13,6 +19,7 @@ use std::time::{Duration, SystemTime};
 /// assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
 /// assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO)); // past
 /// assert_eq!(retry_after("soon"), None);
+/// assert_eq!(retry_after("99999999999999999999999"), None); // overflows: no hint
 ///
 /// #[derive(Debug)]
 /// struct HttpError {
@@ -50,8 +57,8 @@ pub fn retry_after(value: &str) -> Option<Duration> {
 pub fn retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // All digits: delay-seconds, saturating when it does not fit.
-        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
+        // All digits: delay-seconds. One that overflows is no hint.
+        return value.parse().ok().map(Duration::from_secs);
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -71,9 +78,10 @@ mod tests {
         assert_eq!(retry_after_at("0", now), Some(Duration::ZERO));
         assert_eq!(retry_after_at(" 30 ", now), Some(Duration::from_secs(30)));
         assert_eq!(
-            retry_after_at("99999999999999999999999", now),
-            Some(Duration::MAX)
+            retry_after_at("99999999999", now),
+            Some(Duration::from_secs(99_999_999_999))
         );
+        assert_eq!(retry_after_at("99999999999999999999999", now), None);
         for bad in ["", " ", "-1", "1.5", "+3", "3s", "0x10", "soon"] {
             assert_eq!(retry_after_at(bad, now), None, "{bad:?}");
         }

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use crate::builder::{Async, NoHedge, Retrying};
-use crate::engine::Engine;
+use crate::engine::{Engine, Timing};
 use crate::judge::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
 use crate::running::Runner;
 use crate::sleep::{MaybeSleep, sleep_async};
@@ -91,7 +91,7 @@ where
             match this.state.as_mut().project() {
                 StateProj::Start => {
                     let timed = Rules::<W, O, H, A, G>::timed::<R>();
-                    *this.engine = Engine::new(this.policy, timed);
+                    *this.engine = Engine::new(this.policy, timed, Timing::Async);
                     let attempt =
                         start(this.runner, this.op, this.sleeper, this.engine, this.policy);
                     this.state.set(State::Attempt { attempt });
@@ -119,7 +119,7 @@ where
                         start(this.runner, this.op, this.sleeper, this.engine, this.policy);
                     this.state.set(State::Attempt { attempt });
                 }
-                StateProj::Done => panic!("`RetryFuture` polled after completion"),
+                StateProj::Done => panic!("{POLLED_AFTER_COMPLETION}"),
             }
         }
     }
@@ -142,6 +142,9 @@ where
     let until_deadline = || engine.until_deadline(policy);
     runner.run(op(), sleeper, until_deadline, FUNCTION, engine.attempt())
 }
+
+/// The panic of a retried call's future polled again after it returned its outcome.
+pub(crate) const POLLED_AFTER_COMPLETION: &str = "a retried call's future polled after completion";
 
 /// The name the events give this front door.
 const FUNCTION: &str = "Policy::retry_async";

@@ -98,13 +98,6 @@ impl Cursor {
         }
     }
 
-    /// A server's hint takes the next retry's place: it is capped by `max_delay`, and it
-    /// leaves decorrelated jitter's state as it was.
-    pub(crate) fn hinted(&mut self, policy: &Policy, hint: Duration) -> Duration {
-        self.step();
-        policy.cap(hint)
-    }
-
     /// Moves to the next retry without a delay: a hedged attempt started.
     pub(crate) fn advance(&mut self) {
         self.step();
@@ -304,18 +297,6 @@ mod tests {
             let by_iterator: Vec<_> = policy.jittered_delays(9).collect();
             assert_eq!(by_cursor, by_iterator, "{jitter:?}");
         }
-    }
-
-    #[test]
-    fn a_hint_steps_the_shape_but_not_decorrelated_state() {
-        let policy = Policy::new().base(MS * 10).max_delay(MS * 40);
-        let mut cursor = Cursor::new(&policy);
-        assert_eq!(cursor.hinted(&policy, MS * 100), MS * 40);
-        assert_eq!(
-            Duration::new(cursor.previous_secs, cursor.previous_nanos),
-            MS * 10
-        );
-        assert_eq!(cursor.shaped(&policy), MS * 20);
     }
 
     #[test]

@@ -7,36 +7,41 @@ use pin_project_lite::pin_project;
 
 use crate::testing;
 
-/// Whether a retry's sleep of `delay` must really wait: not when a [`testing`] recording
-/// takes it, nor when it is zero (recorded like any other, but it costs no system call).
-#[inline]
-fn must_wait(delay: Duration) -> bool {
-    !testing::skip(delay) && !delay.is_zero()
-}
-
-/// Sleeps `delay` on this thread, unless a [`testing::record`] records it.
+/// Sleeps `delay` on this thread, unless a [`testing::record`] records it. A zero delay
+/// is recorded like any other, but it costs no system call (a sync call has nothing to
+/// yield to).
 #[inline]
 pub fn sleep(delay: Duration) {
-    if must_wait(delay) {
+    if !testing::skip(delay) && !delay.is_zero() {
         std::thread::sleep(delay);
     }
 }
 
-/// Sleeps `delay` with `sleeper`, unless a [`testing`] recording records it or it is zero.
-/// The choice is made when this is called (in the caller's poll); the future holds only the
-/// sleep itself.
+/// The sleep between two async attempts: `sleeper`'s sleep of `delay`, zero included, so
+/// that a call whose attempts complete without waiting still lets the other tasks of its
+/// executor run. A sleep that a [`testing`] recording records yields to the executor once
+/// instead. The choice is made when this is called (in the caller's poll); the future
+/// holds only the sleep itself.
 pub fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) -> MaybeSleep<S::Sleep> {
-    let sleep = must_wait(delay).then(|| sleeper.sleep(delay));
-    MaybeSleep { sleep }
+    if testing::skip(delay) {
+        MaybeSleep::Yield { yielded: false }
+    } else {
+        MaybeSleep::Sleep {
+            sleep: sleeper.sleep(delay),
+        }
+    }
 }
 
 pin_project! {
-    /// A sleep, or nothing to wait for.
+    /// A sleep, or a recorded one, which yields to the executor once.
     #[derive(Debug)]
     #[must_use = "futures do nothing unless polled"]
-    pub struct MaybeSleep<F> {
-        #[pin]
-        sleep: Option<F>,
+    #[project = MaybeSleepProj]
+    pub enum MaybeSleep<F> {
+        /// The sleeper's own sleep.
+        Sleep { #[pin] sleep: F },
+        /// Yields once, then is ready.
+        Yield { yielded: bool },
     }
 }
 
@@ -44,10 +49,21 @@ impl<F: Future> Future for MaybeSleep<F> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.project().sleep.as_pin_mut() {
-            Some(sleep) => sleep.poll(cx).map(drop),
-            None => Poll::Ready(()),
+        match self.project() {
+            MaybeSleepProj::Sleep { sleep } => sleep.poll(cx).map(drop),
+            MaybeSleepProj::Yield { yielded } => yield_once(yielded, cx),
         }
+    }
+}
+
+/// Pending the first time (the task is woken at once, so the executor runs it again after
+/// the others that are ready), ready the next.
+fn yield_once(yielded: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
+    if std::mem::replace(yielded, true) {
+        Poll::Ready(())
+    } else {
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 }
 
@@ -99,17 +115,50 @@ where
 }
 
 /// The sleep of async `#[retry]` fns without a `sleep` key: `tokio::time::sleep` with the
-/// `tokio` feature, a compile error without it.
+/// `tokio` feature, a compile error without it. A zero delay yields to tokio once instead of
+/// starting a timer.
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultSleep;
 
 #[cfg(feature = "tokio")]
+pin_project! {
+    /// The future of [`DefaultSleep`]: tokio's sleep, or one yield for a zero delay.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    #[project = TokioSleepProj]
+    pub enum TokioSleep {
+        /// `tokio::time::sleep`.
+        Timer { #[pin] sleep: tokio::time::Sleep },
+        /// A zero delay: one yield.
+        Yield { yielded: bool },
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl Future for TokioSleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.project() {
+            TokioSleepProj::Timer { sleep } => sleep.poll(cx),
+            TokioSleepProj::Yield { yielded } => yield_once(yielded, cx),
+        }
+    }
+}
+
+#[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl AsyncSleep for DefaultSleep {
-    type Sleep = tokio::time::Sleep;
+    type Sleep = TokioSleep;
 
     #[inline]
-    fn sleep(&self, delay: Duration) -> tokio::time::Sleep {
-        tokio::time::sleep(delay)
+    fn sleep(&self, delay: Duration) -> TokioSleep {
+        if delay.is_zero() {
+            TokioSleep::Yield { yielded: false }
+        } else {
+            TokioSleep::Timer {
+                sleep: tokio::time::sleep(delay),
+            }
+        }
     }
 }

@@ -32,7 +32,7 @@
 use std::time::Duration;
 
 use crate::describe::Described;
-use crate::engine::{Engine, Event, Verdict};
+use crate::engine::{Engine, Event, Timing, Verdict};
 use crate::judge::{NoHook, OnGiveUp, OnRetry, settle};
 use crate::sleep::{DefaultSleep, MaybeSleep, sleep_async};
 use crate::{AsyncSleep, Policy, RetryBudget, retry_after};
@@ -222,7 +222,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
-            engine: Engine::new(&self.policy, true),
+            engine: Engine::new(&self.policy, true, Timing::Async),
         }
     }
 }
@@ -375,7 +375,7 @@ mod tests {
 
     #[test]
     fn the_budget_refuses() {
-        static BUDGET: RetryBudget = RetryBudget::new(2, 0.0);
+        static BUDGET: RetryBudget = RetryBudget::new(2, 0.001);
         let policy = Policy::new().max_attempts(5);
         let mut call = RetryPolicy::http(policy)
             .budget(&BUDGET)

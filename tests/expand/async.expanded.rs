@@ -1,10 +1,15 @@
 async fn fetch(client: &Client) -> Result<Item, Error> {
-    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
-        .max_attempts(5)
-        .base(::core::time::Duration::from_millis(100))
-        .max_delay(::core::time::Duration::from_secs(2))
-        .jitter(::retry_runtime::Jitter::Full);
-    let mut __retry_state = ::retry_runtime::__private::Retry::timed(&__RETRY_POLICY);
+    #[allow(unused_imports)]
+    use ::retry_runtime::__private::reserved::*;
+    let mut __retry_state = ::retry_runtime::__private::Retry::timed(
+        &const {
+            ::retry_runtime::Policy::new()
+                .max_attempts(5)
+                .base(::core::time::Duration::from_millis(100))
+                .max_delay(::core::time::Duration::from_secs(2))
+                .jitter(::retry_runtime::Jitter::Full)
+        },
+    );
     loop {
         {
             let __retry_delay = {
@@ -15,12 +20,18 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                         #[allow(unreachable_code)]
                         return __retry_early;
                     }
-                    { client.get().await }
+                    client.get().await
                 }
                 .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
-                    &__RETRY_POLICY,
+                    &const {
+                        ::retry_runtime::Policy::new()
+                            .max_attempts(5)
+                            .base(::core::time::Duration::from_millis(100))
+                            .max_delay(::core::time::Duration::from_secs(2))
+                            .jitter(::retry_runtime::Jitter::Full)
+                    },
                     &__retry_outcome,
                     "fetch"
                 )

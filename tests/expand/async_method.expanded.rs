@@ -1,5 +1,7 @@
 async fn send(&self, body: String) -> Option<u16> {
     #![allow(unused_mut)]
+    #[allow(unused_imports)]
+    use ::retry_runtime::__private::reserved::*;
     let __retry_policy = &self.policy;
     let mut __retry_state = ::retry_runtime::__private::Retry::timed(&__retry_policy);
     loop {
@@ -12,10 +14,8 @@ async fn send(&self, body: String) -> Option<u16> {
                         #[allow(unreachable_code)]
                         return __retry_early;
                     }
-                    {
-                        let body = ::core::clone::Clone::clone(&body);
-                        { self.post(body).await }
-                    }
+                    let body = ::core::clone::Clone::clone(&body);
+                    self.post(body).await
                 }
                 .await;
                 match ::retry_runtime::__private::judge!(

@@ -21,15 +21,17 @@ where
         }
         let __self = self;
         let id = id;
-        const __RETRY_POLICY: ::retry_runtime::Policy =
-            ::retry_runtime::Policy::new().max_attempts(3);
-        let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
+        #[allow(unused_imports)]
+        use ::retry_runtime::__private::reserved::*;
+        let mut __retry_state = ::retry_runtime::__private::Retry::new(
+            &const { ::retry_runtime::Policy::new().max_attempts(3) },
+        );
         loop {
             {
                 let __retry_delay = {
                     let __retry_outcome: Result<u8, Error> = __retry_state
                         .within(
-                            &__RETRY_POLICY,
+                            &const { ::retry_runtime::Policy::new().max_attempts(3) },
                             ::core::time::Duration::from_secs(2),
                             &::retry_runtime::__private::DefaultSleep,
                             "get",
@@ -40,13 +42,13 @@ where
                                     #[allow(unreachable_code)]
                                     return __retry_early;
                                 }
-                                { __self.client.get(id).await }
+                                __self.client.get(id).await
                             },
                         )
                         .await;
                     match ::retry_runtime::__private::judge!(
                         __retry_state,
-                        &__RETRY_POLICY,
+                        &const { ::retry_runtime::Policy::new().max_attempts(3) },
                         &__retry_outcome,
                         "get"
                     )

@@ -1,11 +1,14 @@
 async fn fetch(client: &Client) -> Result<Item, Error> {
-    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new().max_attempts(3);
+    #[allow(unused_imports)]
+    use ::retry_runtime::__private::reserved::*;
     let mut __retry_hedging = ::core::pin::pin!(
-        ::retry_runtime::__private::hedged::<Result<Item, Error>, _>(&__RETRY_POLICY)
-            .when(|e| e.is_transient())
-            .attempt_timeout(::core::time::Duration::from_secs(1))
-            .hedge(::core::time::Duration::from_millis(50))
-            .race("fetch")
+        ::retry_runtime::__private::hedged::<Result<Item, Error>, _>(
+            &const { ::retry_runtime::Policy::new().max_attempts(3) }
+        )
+        .when(|e| e.is_transient())
+        .attempt_timeout(::core::time::Duration::from_secs(1))
+        .hedge(::core::time::Duration::from_millis(50))
+        .race("fetch", ::retry_runtime::__private::describer!())
     );
     loop {
         __retry_hedging.as_mut().start(async {
@@ -15,7 +18,7 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                 #[allow(unreachable_code)]
                 return __retry_early;
             }
-            { client.get().await }
+            client.get().await
         });
         if let ::core::option::Option::Some(__retry_outcome) = __retry_hedging.as_mut().next().await
         {

@@ -1,15 +1,24 @@
 pub fn fetch(id: u32) -> Result<String, Error> {
-    const __RETRY_POLICY: ::retry_runtime::Policy = ::retry_runtime::Policy::new()
-        .max_attempts(3)
-        .base(::core::time::Duration::from_millis(10));
-    let mut __retry_state = ::retry_runtime::__private::Retry::new(&__RETRY_POLICY);
+    #[allow(unused_imports)]
+    use ::retry_runtime::__private::reserved::*;
+    let mut __retry_state = ::retry_runtime::__private::Retry::blocking(
+        &const {
+            ::retry_runtime::Policy::new()
+                .max_attempts(3)
+                .base(::core::time::Duration::from_millis(10))
+        },
+    );
     loop {
         let __retry_delay = {
             #[allow(clippy::redundant_closure_call)]
             let __retry_outcome = (|| -> Result<String, Error> { client().get(id) })();
             match ::retry_runtime::__private::judge!(
                 __retry_state,
-                &__RETRY_POLICY,
+                &const {
+                    ::retry_runtime::Policy::new()
+                        .max_attempts(3)
+                        .base(::core::time::Duration::from_millis(10))
+                },
                 &__retry_outcome,
                 "fetch"
             )
