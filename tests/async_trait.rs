@@ -194,3 +194,51 @@ async fn a_spawned_call_through_arc_dyn_returns_within_its_deadline() {
     assert_eq!(start.elapsed(), Duration::from_secs(10));
     assert_eq!(remote.calls.load(Ordering::SeqCst), 4);
 }
+
+/// Paths from the current module in the keys (`self::BUDGET`) stay paths inside
+/// `#[async_trait]`, where the receiver `self` is renamed `__self`.
+mod module_paths {
+    use super::Error;
+    use async_trait::async_trait;
+    use retry_runtime::{Policy, RetryBudget, retry};
+
+    static BUDGET: RetryBudget = RetryBudget::new(10, 0.1);
+    const POLICY: Policy = Policy::new().max_attempts(4);
+
+    fn transient(error: &Error) -> bool {
+        *error == Error::Unavailable
+    }
+
+    #[async_trait]
+    trait Paths {
+        async fn by_policy(&self) -> Result<u32, Error>;
+        async fn by_keys(&self) -> Result<u32, Error>;
+    }
+
+    struct Failing(std::sync::atomic::AtomicU32);
+
+    #[async_trait]
+    impl Paths for Failing {
+        #[retry(policy = self::POLICY, when = self::transient)]
+        async fn by_policy(&self) -> Result<u32, Error> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(Error::Unavailable)
+        }
+
+        #[retry(max = 3, base = "0s", budget = &self::BUDGET, when = |e| self::transient(e) && self.0.load(std::sync::atomic::Ordering::SeqCst) < 100)]
+        async fn by_keys(&self) -> Result<u32, Error> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Err(Error::NotFound)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn are_not_renamed() {
+        let failing = Failing(std::sync::atomic::AtomicU32::new(0));
+        assert_eq!(failing.by_policy().await, Err(Error::Unavailable));
+        assert_eq!(failing.0.load(std::sync::atomic::Ordering::SeqCst), 4);
+        assert_eq!(failing.by_keys().await, Err(Error::NotFound));
+        assert_eq!(failing.0.load(std::sync::atomic::Ordering::SeqCst), 5);
+        assert!((BUDGET.tokens() - 10.0).abs() < 1e-9);
+    }
+}

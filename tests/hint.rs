@@ -1,5 +1,5 @@
-//! `hint`: a server's Retry-After replaces the next delay, capped by `max_delay`, bounded
-//! by `deadline`.
+//! `hint`: a server's Retry-After can lengthen the next delay up to `max_delay` (or 60 s),
+//! never shorten it, and a hint that would reach `deadline` ends the retrying.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -35,7 +35,7 @@ fn call(script: &Cell<&'static [HttpError]>) -> Result<&'static str, &'static Ht
 }
 
 #[test]
-fn the_hint_replaces_the_schedule_and_is_capped() {
+fn the_hint_lengthens_the_schedule_up_to_the_cap() {
     static SCRIPT: [HttpError; 4] = [
         busy(Some("3")),
         busy(None),
@@ -45,8 +45,10 @@ fn the_hint_replaces_the_schedule_and_is_capped() {
     let script = Cell::new(&SCRIPT[..]);
     let (out, delays) = testing::record(|| call(&script));
     assert_eq!(out, Ok("200"));
-    // 3 s hinted; no hint: the schedule's 2 s (retry 1); 120 s capped to 10 s; 0 s hinted.
-    assert_eq!(delays, [3, 2, 10, 0].map(Duration::from_secs));
+    // Retry 0 (1 s) lengthened to the hinted 3 s; no hint: the schedule's 2 s (retry 1);
+    // retry 2 (4 s) lengthened to 120 s capped at 10 s; retry 3 (8 s) is not shortened by
+    // `Retry-After: 0`.
+    assert_eq!(delays, [3, 2, 10, 8].map(Duration::from_secs));
 }
 
 #[retry(max = 5, base = "1s", deadline = "60s", hint = |e| e.retry_after.and_then(retry_after))]
@@ -65,11 +67,11 @@ fn a_hint_that_would_cross_the_deadline_ends_the_retrying() {
 }
 
 #[test]
-fn an_http_date_hint_in_the_past_retries_at_once() {
+fn an_http_date_hint_in_the_past_does_not_skip_the_backoff() {
     static SCRIPT: [HttpError; 1] = [busy(Some("Wed, 21 Oct 2015 07:28:00 GMT"))];
     let script = Cell::new(&SCRIPT[..]);
     let (out, delays) = testing::record(|| call(&script));
-    assert_eq!((out, delays), (Ok("200"), vec![Duration::ZERO]));
+    assert_eq!((out, delays), (Ok("200"), vec![Duration::from_secs(1)]));
 }
 
 #[retry(max = 3, base = "1s", hint = |()| Some(Duration::from_millis(5)), when_ok = |v| *v == 0)]

@@ -318,3 +318,51 @@ async fn each_hedge_is_an_info_event() {
     assert_eq!(events[5].field("reason"), Some("attempts"));
     assert_eq!(events[5].field("elapsed"), Some("1.1s"));
 }
+
+/// A trait of the user's, in scope where `#[retry]` fns are, whose blanket method has the
+/// name an autoref describer would use: the expansion's own method names are `__retry_*`,
+/// so turning `tracing` on cannot make a call ambiguous (E0034).
+mod a_describe_trait_in_scope {
+    use super::{Unavailable, capture};
+    use retry_runtime::retry;
+
+    pub trait Describe {
+        fn describe(&self) -> String;
+    }
+
+    impl<T: ?Sized> Describe for T {
+        fn describe(&self) -> String {
+            "the user's".to_string()
+        }
+    }
+
+    #[retry(max = 2, base = "0s")]
+    fn still_described() -> Result<(), Unavailable> {
+        Err(Unavailable(503))
+    }
+
+    #[test]
+    fn does_not_change_the_expansion() {
+        let events = capture(|| drop(still_described()));
+        assert_eq!(events[0].field("error"), Some("503 Service Unavailable"));
+        assert_eq!(3_u8.describe(), "the user's");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hedged_fn_describes_its_failures() {
+    #[retry(max = 2, hedge = "50ms")]
+    async fn hedged() -> Result<(), Unavailable> {
+        Err(Unavailable(503))
+    }
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = hedged().await;
+    let events = capture.0.lock().unwrap().clone();
+    let give_up = events
+        .iter()
+        .find(|e| e.field("message") == Some("giving up"))
+        .expect("a give-up event");
+    assert_eq!(give_up.field("error"), Some("503 Service Unavailable"));
+}

@@ -217,7 +217,24 @@ fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         let limit = given.value.to_tokens(krate);
         let method = Ident::new("within", given.ident.span());
         let call = quote!(#retry.#method);
-        (call, quote!(&#policy, #limit, &#sleeper, #function,))
+        // How a cut attempt becomes the outcome: the `timed_out` key's conversion, or the
+        // outcome's own `From<TimedOut>`, checked where one error can name the fix.
+        let cut = match args.get(&keys::TIMED_OUT) {
+            Some(convert) => {
+                let convert = key_value(&convert.value);
+                quote!(#krate::Converted(#convert))
+            }
+            None => {
+                // Spanned at the key: a failure type without the conversion is told there.
+                let method = Ident::new("__retry_cut", given.ident.span());
+                quote! {{
+                    #[allow(unused_imports)]
+                    use #krate::__private::{CutByFrom as _, CutMissing as _};
+                    (&&#krate::__private::CutCheck::<#ret>::new()).#method()
+                }}
+            }
+        };
+        (call, quote!(&#policy, #limit, &#sleeper, #cut, #function,))
     });
     let attempt = attempt(is_async, ret, &outcome, body, *body_span, within.as_ref());
     // One attempt and its verdict: the delay before the next attempt, or a return. The
@@ -285,10 +302,10 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
     if let Some(path) = args.expr(&keys::SLEEP) {
         builder.extend(quote!(.sleep(#path)));
     }
-    for key in [&keys::ATTEMPT_TIMEOUT, &keys::HEDGE] {
+    for key in [&keys::ATTEMPT_TIMEOUT, &keys::TIMED_OUT, &keys::HEDGE] {
         if let Some(given) = args.get(key) {
             let method = &given.ident;
-            let value = given.value.to_tokens(krate);
+            let value = key_value(&given.value);
             builder.extend(quote!(.#method(#value)));
         }
     }

@@ -81,6 +81,14 @@ pub(crate) const ATTEMPT_TIMEOUT: Key = Key {
     example: "attempt_timeout = \"2s\"",
     emit: Emit::Expansion,
 };
+pub(crate) const TIMED_OUT: Key = Key {
+    name: "timed_out",
+    form: Form::Expr {
+        what: "an expression of type `Fn(TimedOut) -> E + Clone` (a fn or a closure)",
+    },
+    example: "timed_out = |t| E::from(std::io::Error::from(t))",
+    emit: Emit::Expansion,
+};
 pub(crate) const HEDGE: Key = Key {
     name: "hedge",
     form: Form::Duration,
@@ -214,6 +222,7 @@ pub(crate) const KEYS: &[Key] = &[
         emit: judge(true),
     },
     ATTEMPT_TIMEOUT,
+    TIMED_OUT,
     HEDGE,
     CLONE,
     SLEEP,

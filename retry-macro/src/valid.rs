@@ -12,6 +12,19 @@ use crate::keys;
 pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
     check_policy(args, errors);
     check_hedge(args, errors);
+    check_timed_out(args, errors);
+}
+
+/// `timed_out` converts the failure of an attempt that `attempt_timeout` cut.
+fn check_timed_out(args: &Args, errors: &mut Errors) {
+    if let (Some(timed_out), None) = (args.get(&keys::TIMED_OUT), args.get(&keys::ATTEMPT_TIMEOUT))
+    {
+        errors.push(syn::Error::new(
+            timed_out.ident.span(),
+            "`timed_out` makes the failure of an attempt cut by `attempt_timeout`, which this fn \
+             does not have: add `attempt_timeout = \"2s\"`, or drop `timed_out`",
+        ));
+    }
 }
 
 /// Checks the keys against the fn.
@@ -55,7 +68,9 @@ fn check_attributes(func: &RetryFn, errors: &mut Errors) {
         if attr.path().is_ident("track_caller") {
             errors.push(syn::Error::new_spanned(
                 attr,
-                "`#[track_caller]` cannot go on a `#[retry]` fn: each attempt runs the body in a                  closure or an `async` block, so `Location::caller()` would be the fn's own line,                  not its caller's; remove it, or retry a call to a `#[track_caller]` fn instead",
+                "`#[track_caller]` cannot go on a `#[retry]` fn: each attempt runs the body in a \
+                 closure or an `async` block, so `Location::caller()` would be the fn's own line, \
+                 not its caller's; remove it, or retry a call to a `#[track_caller]` fn instead",
             ));
         }
     }

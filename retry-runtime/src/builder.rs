@@ -35,7 +35,9 @@ pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, P
 pub use crate::retry_future::RetryFuture;
 pub use crate::running::{OneByOne, Runner, TimeLimit};
 use crate::sleep::{DefaultSleep, sleep};
-use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
+use crate::{
+    AsyncSleep, Attempt, ByFrom, Converted, GiveUp, Outcome, Policy, RetryBudget, TimedOut,
+};
 
 /// A retried call being set up: from [`Policy::retry`] (`M` is [`Blocking`]) or
 /// [`Policy::retry_async`] (`M` is [`Async`]). See the [module docs](self).
@@ -393,7 +395,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, E>, K> {
         self.with_mode(|Async { sleep, hedge, .. }| Async {
             sleep,
-            runner: TimeLimit(limit),
+            runner: TimeLimit(limit, ByFrom),
             hedge,
         })
     }
@@ -450,5 +452,53 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
             mode: mode(self.mode),
             rules: self.rules,
         }
+    }
+}
+
+impl<'p, Op, S, C, E, K> Retrying<'p, Op, Async<S, TimeLimit<C>, E>, K>
+where
+    Op: Operation<Async<S, TimeLimit<C>, E>>,
+{
+    /// How an attempt cut by [`attempt_timeout`](Retrying::attempt_timeout) becomes the
+    /// operation's failure, for a failure type that cannot implement `From<TimedOut>`
+    /// (another crate's error): the attribute's `timed_out` key.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, TimedOut};
+    /// use std::time::Duration;
+    ///
+    /// /// Another crate's error, which has no `From<TimedOut>`.
+    /// #[derive(Debug)]
+    /// struct DriverError(std::io::Error);
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let policy = Policy::new().max_attempts(2);
+    /// let result: Result<(), DriverError> = policy
+    ///     .retry_async(|| std::future::pending())
+    ///     .attempt_timeout(Duration::from_secs(1))
+    ///     .timed_out(|t: TimedOut| DriverError(std::io::Error::from(t)))
+    ///     .await;
+    /// assert_eq!(result.unwrap_err().0.kind(), std::io::ErrorKind::TimedOut);
+    /// # }
+    /// ```
+    pub fn timed_out<F>(
+        self,
+        convert: F,
+    ) -> Retrying<'p, Op, Async<S, TimeLimit<Converted<F>>, E>, K>
+    where
+        F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, E>>,
+    {
+        self.with_mode(
+            |Async {
+                 sleep,
+                 runner,
+                 hedge,
+             }| Async {
+                sleep,
+                runner: TimeLimit(runner.0, Converted(convert)),
+                hedge,
+            },
+        )
     }
 }

@@ -22,13 +22,14 @@
 
 use std::borrow::Borrow;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::describe::Described;
 use crate::engine::{Engine, Timing};
 use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
 use crate::running::{Runner, TimeLimit};
-use crate::timeout::{TimeoutOutcome, Within};
+use crate::timeout::{ByFrom, Cut, TimeoutOutcome, Within};
 use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
 
 /// One retried call's `Engine`. Its policy (a `Policy`, a `&Policy`, or for schedules
@@ -116,24 +117,27 @@ impl Retry {
     }
 
     /// Runs `attempt` within `limit` (`attempt_timeout`), or within the time left before
-    /// the deadline when that is shorter, on `sleeper`'s clock.
+    /// the deadline when that is shorter, on `sleeper`'s clock; `cut` makes the outcome of
+    /// an attempt cut (from [`CutCheck`], or the `timed_out` key's conversion).
     #[inline]
-    pub fn within<F, S, P>(
+    pub fn within<F, S, P, C>(
         &self,
         policy: &P,
         limit: Duration,
         sleeper: &S,
+        cut: C,
         function: &'static str,
         attempt: F,
-    ) -> Within<F, S::Sleep>
+    ) -> Within<F, S::Sleep, C>
     where
-        F: Future<Output: TimeoutOutcome>,
+        F: Future,
         S: AsyncSleep,
         P: Borrow<Policy>,
+        C: Cut<F::Output> + Clone,
     {
         let until_deadline = || self.engine.until_deadline(policy.borrow());
         let number = self.engine.attempt();
-        TimeLimit(limit).run(attempt, sleeper, until_deadline, function, number)
+        TimeLimit(limit, cut).run(attempt, sleeper, until_deadline, function, number)
     }
 }
 
@@ -217,5 +221,69 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
         let hooks = (&self.on_retry, &self.on_give_up);
         self.judgement
             .finish(self.engine, self.policy, self.budget, self.function, hooks)
+    }
+}
+
+/// Where the expansion checks that an attempt cut by `attempt_timeout` can become the fn's
+/// outcome `R`, so that a missing conversion is one error that names `TimedOut`, the key and
+/// the fix: the expansion's `(&&CutCheck::<R>::new()).__retry_cut()` is [`ByFrom`] when
+/// `R: TimeoutOutcome`, and the error of [`CannotBeCut`] otherwise.
+pub struct CutCheck<R>(PhantomData<fn() -> R>);
+
+impl<R> CutCheck<R> {
+    /// The check for outcome type `R`.
+    #[inline]
+    pub const fn new() -> Self {
+        CutCheck(PhantomData)
+    }
+}
+
+/// Picked first: `R` converts from [`TimedOut`](crate::TimedOut).
+pub trait CutByFrom {
+    /// How a cut attempt becomes the outcome.
+    fn __retry_cut(&self) -> ByFrom;
+}
+
+impl<R: TimeoutOutcome> CutByFrom for &CutCheck<R> {
+    #[inline]
+    fn __retry_cut(&self) -> ByFrom {
+        ByFrom
+    }
+}
+
+/// Picked otherwise: the error of [`CannotBeCut`].
+pub trait CutMissing<R> {
+    /// Never returns: `R: CannotBeCut` does not hold.
+    fn __retry_cut(&self) -> Uncut
+    where
+        R: CannotBeCut;
+}
+
+impl<R> CutMissing<R> for CutCheck<R> {
+    fn __retry_cut(&self) -> Uncut
+    where
+        R: CannotBeCut,
+    {
+        Uncut
+    }
+}
+
+/// Implemented by no type: the error that names what `attempt_timeout` needs.
+#[diagnostic::on_unimplemented(
+    message = "an attempt cut by `attempt_timeout` cannot become a `{Self}`: its failure type needs `From<retry_runtime::TimedOut>`",
+    label = "`attempt_timeout` needs a conversion from `retry_runtime::TimedOut`",
+    note = "add a variant and `impl From<retry_runtime::TimedOut> for E` (`std::io::Error`, `anyhow::Error` and `Box<dyn Error + Send + Sync>` have it)",
+    note = "or, for another crate's error, give the conversion with the `timed_out` key: `timed_out = |t| E::from(std::io::Error::from(t))`"
+)]
+pub trait CannotBeCut {}
+
+/// The cut of an outcome that cannot be cut: only reached behind the error of
+/// [`CannotBeCut`], so it is never run.
+#[derive(Debug, Clone, Copy)]
+pub struct Uncut;
+
+impl<R> Cut<R> for Uncut {
+    fn cut(&self, _: crate::TimedOut) -> R {
+        unreachable!("a `#[retry]` fn whose outcome cannot be cut does not compile")
     }
 }

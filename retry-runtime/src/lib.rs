@@ -661,6 +661,7 @@ pub mod __private {
     pub use crate::describe::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described,
     };
+    pub use crate::expansion::{CannotBeCut, CutByFrom, CutCheck, CutMissing, Uncut};
     pub use crate::expansion::{Judge, Retry};
     pub use crate::hedge::{Expanded, hedged};
     pub use crate::judge::Describer;
@@ -679,7 +680,7 @@ pub use report::{Report, retry_call};
 pub use retry_after::{retry_after, retry_after_at};
 pub use schedule::{Delays, JitteredDelays};
 pub use sleep::AsyncSleep;
-pub use timeout::{TimedOut, TimeoutOutcome};
+pub use timeout::{ByFrom, Converted, Cut, TimedOut, TimeoutOutcome};
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.
 ///

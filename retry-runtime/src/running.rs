@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::AsyncSleep;
-use crate::timeout::{TimeoutOutcome, Within, within};
+use crate::timeout::{ByFrom, Cut, Within, within};
 
 /// A way to run one async attempt. What a [`Retrying`](crate::Retrying) of
 /// `retry_async` runs its attempts with; see [`OneByOne`] and [`TimeLimit`].
@@ -48,24 +48,25 @@ impl<Fut: Future, S: AsyncSleep> Runner<Fut, S> for OneByOne {
 
 /// Each attempt gets at most this long, and no more than the time left before the
 /// deadline; one still running then is dropped and judged as the failure
-/// [`TimedOut`](crate::TimedOut) (`attempt_timeout`).
+/// [`TimedOut`](crate::TimedOut) (`attempt_timeout`), made into an outcome by the [`Cut`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeLimit(pub Duration);
+pub struct TimeLimit<C = ByFrom>(pub Duration, pub C);
 
-impl TimeLimit {
+impl<C> TimeLimit<C> {
     /// The time the next attempt gets: the limit, or less when the deadline is closer.
     #[inline]
-    pub(crate) fn for_attempt(self, until_deadline: Option<Duration>) -> Duration {
+    pub(crate) fn for_attempt(&self, until_deadline: Option<Duration>) -> Duration {
         until_deadline.map_or(self.0, |left| self.0.min(left))
     }
 }
 
-impl<Fut, S> Runner<Fut, S> for TimeLimit
+impl<Fut, S, C> Runner<Fut, S> for TimeLimit<C>
 where
-    Fut: Future<Output: TimeoutOutcome>,
+    Fut: Future,
     S: AsyncSleep,
+    C: Cut<Fut::Output> + Clone,
 {
-    type Running = Within<Fut, S::Sleep>;
+    type Running = Within<Fut, S::Sleep, C>;
 
     #[inline]
     fn run(
@@ -77,6 +78,6 @@ where
         number: u32,
     ) -> Self::Running {
         let after = self.for_attempt(until_deadline());
-        within(attempt, after, sleeper, function, number)
+        within(attempt, after, sleeper, self.1.clone(), function, number)
     }
 }

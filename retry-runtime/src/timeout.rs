@@ -16,9 +16,12 @@ use crate::{AsyncSleep, Outcome, events};
 /// The failure of an attempt cut by `attempt_timeout`: it was still running after
 /// [`after`](TimedOut::after), so it was dropped.
 ///
-/// A `Result<T, E>` fn with `attempt_timeout` needs `E: From<TimedOut>`; `anyhow::Error` and
-/// `Box<dyn Error + Send + Sync>` have it, and for an error enum of your own it is one
-/// variant and a `From` impl:
+/// A `Result<T, E>` fn with `attempt_timeout` needs `E: From<TimedOut>`; `anyhow::Error`,
+/// `Box<dyn Error + Send + Sync>` and `std::io::Error` (as `ErrorKind::TimedOut`) have it.
+/// For another crate's error, which cannot implement it, give the conversion:
+/// `timed_out = |t| redis::RedisError::from(std::io::Error::from(t))` (a fn, or a closure that
+/// captures nothing), or `.timed_out(f)` on the builder. For an error enum of your own it is
+/// one variant and a `From` impl:
 ///
 /// ```
 /// use retry_runtime::{TimedOut, retry};
@@ -82,6 +85,26 @@ impl fmt::Display for TimedOut {
 
 impl Error for TimedOut {}
 
+/// An attempt cut by `attempt_timeout`, as the I/O error of kind
+/// [`ErrorKind::TimedOut`](std::io::ErrorKind::TimedOut), with the `TimedOut` as its source:
+/// so a `Result<T, std::io::Error>` fn takes `attempt_timeout` as it is, and another
+/// crate's error that converts from `io::Error` takes it with
+/// `timed_out = |t| E::from(std::io::Error::from(t))`.
+///
+/// ```
+/// use retry_runtime::TimedOut;
+/// use std::time::Duration;
+///
+/// let error = std::io::Error::from(TimedOut::new(Duration::from_secs(2)));
+/// assert_eq!(error.kind(), std::io::ErrorKind::TimedOut);
+/// assert_eq!(error.to_string(), "the attempt timed out after 2s");
+/// ```
+impl From<TimedOut> for std::io::Error {
+    fn from(timed_out: TimedOut) -> Self {
+        std::io::Error::new(std::io::ErrorKind::TimedOut, timed_out)
+    }
+}
+
 /// An [`Outcome`] that can stand for an attempt cut by `attempt_timeout`: `Err(E::from(..))`
 /// for `Result<T, E>` with `E: From<TimedOut>`, `None` for `Option<T>`. Implement it for an
 /// outcome type of your own to use it with `attempt_timeout`.
@@ -118,27 +141,58 @@ impl<T> TimeoutOutcome for Option<T> {
     }
 }
 
+/// How an attempt cut by `attempt_timeout` becomes an outcome: [`ByFrom`] (the
+/// outcome's [`TimeoutOutcome`]), or [`Converted`], a conversion to the failure type given
+/// with `timed_out = f` (the attribute) or [`Retrying::timed_out`](crate::Retrying::timed_out)
+/// (the builders) for a failure type that cannot implement `From<TimedOut>` (another crate's
+/// error).
+pub trait Cut<R> {
+    /// The outcome of an attempt cut after `timed_out.after()`.
+    fn cut(&self, timed_out: TimedOut) -> R;
+}
+
+/// Cuts with [`TimeoutOutcome`]: `Err(E::from(timed_out))`, or `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByFrom;
+
+impl<R: TimeoutOutcome> Cut<R> for ByFrom {
+    #[inline]
+    fn cut(&self, timed_out: TimedOut) -> R {
+        R::timed_out(timed_out)
+    }
+}
+
+/// Cuts with a conversion `Fn(TimedOut) -> E` to a `Result`'s failure type.
+#[derive(Debug, Clone, Copy)]
+pub struct Converted<F>(pub F);
+
+impl<T, E, F: Fn(TimedOut) -> E> Cut<Result<T, E>> for Converted<F> {
+    #[inline]
+    fn cut(&self, timed_out: TimedOut) -> Result<T, E> {
+        Err((self.0)(timed_out))
+    }
+}
+
 pin_project! {
     /// One attempt with a timer: the attempt's outcome, or [`TimeoutOutcome::timed_out`]
     /// once the timer fires first (the attempt is dropped then). The timer is the call's
     /// own async sleep, and it always runs: `testing::record*` skips the sleeps between
     /// attempts, never this one.
     #[must_use = "futures do nothing unless polled"]
-    pub struct Within<F: Future, T> {
+    pub struct Within<F: Future, T, C> {
         #[pin]
         attempt: Option<F>,
         #[pin]
         timer: T,
-        // `TimeoutOutcome::timed_out`, taken where the bound is checked: a missing
-        // `From<TimedOut>` is one error there, not another at the `.await`.
-        timed_out: fn(TimedOut) -> F::Output,
+        // How the outcome of a cut attempt is made.
+        cut: C,
         after: Duration,
         function: &'static str,
         number: u32,
     }
 }
 
-impl<F: Future, T> fmt::Debug for Within<F, T> {
+impl<F: Future, T, C> fmt::Debug for Within<F, T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Within")
             .field("after", &self.after)
@@ -148,28 +202,30 @@ impl<F: Future, T> fmt::Debug for Within<F, T> {
     }
 }
 
-/// `attempt` within `after` on `sleeper`'s clock, as attempt `number` of `function`.
-pub(crate) fn within<F, S: AsyncSleep + ?Sized>(
+/// `attempt` within `after` on `sleeper`'s clock, as attempt `number` of `function`; a cut
+/// attempt's outcome is made by `cut`.
+pub(crate) fn within<F, S: AsyncSleep + ?Sized, C: Cut<F::Output>>(
     attempt: F,
     after: Duration,
     sleeper: &S,
+    cut: C,
     function: &'static str,
     number: u32,
-) -> Within<F, S::Sleep>
+) -> Within<F, S::Sleep, C>
 where
-    F: Future<Output: TimeoutOutcome>,
+    F: Future,
 {
     Within {
         attempt: Some(attempt),
         timer: sleeper.sleep(after),
-        timed_out: F::Output::timed_out,
+        cut,
         after,
         function,
         number,
     }
 }
 
-impl<F: Future, T: Future> Future for Within<F, T> {
+impl<F: Future, T: Future, C: Cut<F::Output>> Future for Within<F, T, C> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -186,7 +242,7 @@ impl<F: Future, T: Future> Future for Within<F, T> {
                 // Dropped now, not when this future is: what it owned goes at once.
                 this.attempt.set(None);
                 events::timed_out(this.function, *this.number, *this.after);
-                Poll::Ready((this.timed_out)(TimedOut::new(*this.after)))
+                Poll::Ready(this.cut.cut(TimedOut::new(*this.after)))
             }
             Poll::Pending => Poll::Pending,
         }

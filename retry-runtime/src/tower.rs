@@ -25,8 +25,17 @@
 //! ```
 //!
 //! For HTTP there is a ready classifier, [`RetryPolicy::http`]: connection errors, 5xx and
-//! 429 are retried, `Retry-After` is the server's hint, and only idempotent methods are
-//! retried unless [`RetryPolicy::retry_all_methods`] says otherwise (RFC 9110, 9.2.2).
+//! 429 are retried, and `Retry-After` is the server's hint (see "Server hints" in the crate
+//! docs: it can lengthen a delay up to `max_delay`, or 60 s, never shorten it).
+//!
+//! Whether a request may be sent again is the front door's rule, not the classifier's: an
+//! `http::Request` is resent only when its method is idempotent (RFC 9110, 9.2.2: GET, HEAD,
+//! OPTIONS, TRACE, PUT, DELETE), whichever classifier is used, a closure included, unless
+//! [`RetryPolicy::retry_all_methods`] says otherwise. A request that is not resent still
+//! reaches `on_give_up` (with [`StopReason::NotRetryable`](crate::StopReason)) and the
+//! events; for that tower needs a copy of it, so it is cloned as any other. Other request
+//! types say whether they may be resent with [`Resendable`].
+//!
 //! Requests are cloned for each attempt; one that cannot be cloned is sent once.
 
 use std::time::Duration;
@@ -53,13 +62,55 @@ pub enum Class {
 pub trait Classify<Req, Res, E> {
     /// The class of `result`, the answer to `request`.
     fn classify(&self, request: &Req, result: &Result<Res, E>) -> Class;
+}
 
-    /// Whether `request` may be sent again at all (HTTP: only idempotent methods).
-    fn may_resend(&self, request: &Req) -> bool {
-        let _ = request;
+/// Whether a request may be sent again: the tower door's rule, whichever classifier is
+/// used. An `http::Request` may when its method is idempotent (RFC 9110, 9.2.2); the
+/// scalar, string and container types of the standard library always may. For a request
+/// type of your own, `impl Resendable for MyRequest {}` says it always may, or give
+/// `resendable` a body.
+pub trait Resendable {
+    /// Whether this request may be sent again after an answer that is retried.
+    fn resendable(&self) -> bool {
         true
     }
 }
+
+impl<B> Resendable for http::Request<B> {
+    fn resendable(&self) -> bool {
+        self.method().is_idempotent()
+    }
+}
+
+macro_rules! always_resendable {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Resendable for $ty {})*
+    };
+}
+
+always_resendable!(
+    (),
+    bool,
+    char,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    String,
+    &'static str,
+);
+
+impl<T> Resendable for Vec<T> {}
+impl<T: ?Sized> Resendable for Box<T> {}
+impl<T: ?Sized> Resendable for std::sync::Arc<T> {}
 
 impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
     fn classify(&self, _: &Req, result: &Result<Res, E>) -> Class {
@@ -72,13 +123,10 @@ impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
 }
 
 /// The HTTP classifier: an `Err` (no response: refused, reset, timed out), a 5xx or a 429
-/// is retried, with `Retry-After` as the hint; other responses are returned. Only
-/// idempotent methods (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) are sent again, unless
-/// [`RetryPolicy::retry_all_methods`] was called.
+/// is retried, with `Retry-After` as the hint; other responses are returned. (Which methods
+/// are sent again is the door's rule: see [`Resendable`].)
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Http {
-    all_methods: bool,
-}
+pub struct Http;
 
 impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
     fn classify(&self, _: &http::Request<B>, result: &Result<http::Response<Res>, E>) -> Class {
@@ -96,10 +144,6 @@ impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
         } else {
             Class::Success
         }
-    }
-
-    fn may_resend(&self, request: &http::Request<B>) -> bool {
-        self.all_methods || request.method().is_idempotent()
     }
 }
 
@@ -137,6 +181,10 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep>
     on_retry: A,
     on_give_up: G,
     sleeper: S,
+    /// `retry_all_methods`: every request may be resent.
+    all_methods: bool,
+    /// Whether this request may be resent (per request, from `clone_request`).
+    resendable: bool,
     engine: Engine,
 }
 
@@ -151,6 +199,8 @@ impl<C> RetryPolicy<C> {
             on_retry: NoHook,
             on_give_up: NoHook,
             sleeper: DefaultSleep,
+            all_methods: false,
+            resendable: true,
             engine: Engine::unstarted(),
         }
     }
@@ -167,18 +217,19 @@ impl RetryPolicy<Http> {
     /// # let _ = layer;
     /// ```
     pub fn http(policy: Policy) -> Self {
-        RetryPolicy::new(policy, Http::default())
-    }
-
-    /// Sends every method again, POST and PATCH included: only for services whose
-    /// non-idempotent requests are safe to repeat (they carry an idempotency key, say).
-    pub fn retry_all_methods(mut self) -> Self {
-        self.classify.all_methods = true;
-        self
+        RetryPolicy::new(policy, Http)
     }
 }
 
 impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
+    /// Sends every request again, POST and PATCH included, whatever [`Resendable`] says:
+    /// only for services whose non-idempotent requests are safe to repeat (they carry an
+    /// idempotency key, say).
+    pub fn retry_all_methods(mut self) -> Self {
+        self.all_methods = true;
+        self
+    }
+
     /// The [`RetryBudget`] the retries draw on, instead of the policy's.
     pub fn budget(mut self, budget: &'static RetryBudget) -> Self {
         self.budget = Some(budget);
@@ -187,22 +238,22 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
 
     /// How a request is cloned for the next attempt (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, engine)
+        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, all_methods, resendable, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
     pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, engine)
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, all_methods, resendable, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
     pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, engine)
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, all_methods, resendable, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, engine)
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, all_methods, resendable, engine)
     }
 
     /// The layer for `ServiceBuilder::layer`.
@@ -222,6 +273,8 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
+            all_methods: self.all_methods,
+            resendable: true,
             engine: Engine::new(&self.policy, true, Timing::Async),
         }
     }
@@ -232,6 +285,7 @@ const FUNCTION: &str = "tower::Retry";
 
 impl<Req, Res, E, C, K, A, G, S> ::tower::retry::Policy<Req, Res, E> for RetryPolicy<C, K, A, G, S>
 where
+    Req: Resendable,
     C: Classify<Req, Res, E>,
     K: CloneRequest<Req>,
     A: OnRetry<Result<Res, E>>,
@@ -243,6 +297,8 @@ where
     fn retry(&mut self, request: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
         let verdict = match self.classify.classify(request, result) {
             Class::Success => Verdict::Success,
+            // A request that may not be sent again ends here, heard by the hooks and events.
+            Class::Retry(_) if !self.resendable => Verdict::Declined,
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
@@ -264,12 +320,11 @@ where
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
 
+    /// Cloned even when it may not be resent: tower calls `retry` only for a request it
+    /// holds a copy of, and `retry` is where the hooks and events hear of the answer.
     fn clone_request(&mut self, request: &Req) -> Option<Req> {
-        if self.classify.may_resend(request) {
-            self.clone.clone_request(request)
-        } else {
-            None
-        }
+        self.resendable = self.all_methods || request.resendable();
+        self.clone.clone_request(request)
     }
 }
 
@@ -298,7 +353,7 @@ mod tests {
     #[test]
     fn http_retries_errors_5xx_and_429_with_retry_after() {
         let get = request("GET");
-        let classify = |answer: Answer| Http::default().classify(&get, &answer);
+        let classify = |answer: Answer| Http.classify(&get, &answer);
         assert_eq!(
             classify(Ok(response(503, Some("3")))),
             Class::Retry(Some(Duration::from_secs(3)))
@@ -314,23 +369,69 @@ mod tests {
     }
 
     #[test]
-    fn only_idempotent_methods_are_resent_by_default() {
-        let http = Http::default();
+    fn only_idempotent_methods_are_resendable() {
         for method in ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"] {
-            let may: bool =
-                Classify::<_, http::Response<()>, ()>::may_resend(&http, &request(method));
-            assert!(may, "{method}");
+            assert!(request(method).resendable(), "{method}");
         }
-        for method in ["POST", "PATCH"] {
-            let may: bool =
-                Classify::<_, http::Response<()>, ()>::may_resend(&http, &request(method));
-            assert!(!may, "{method}");
-            let all = Http { all_methods: true };
-            assert!(Classify::<_, http::Response<()>, ()>::may_resend(
-                &all,
-                &request(method)
-            ));
+        for method in ["POST", "PATCH", "CONNECT"] {
+            assert!(!request(method).resendable(), "{method}");
         }
+        assert!(3_u32.resendable());
+    }
+
+    /// Sends `request` through one call of `policy` as tower would: `clone_request`
+    /// first, then `retry` after each answer until it says no; returns the attempts made.
+    fn attempts<C, G>(policy: &RetryPolicy<C, CloneIt, NoHook, G>, method: &str) -> u32
+    where
+        C: Classify<http::Request<()>, http::Response<()>, &'static str> + Clone,
+        G: OnGiveUp<Answer> + Clone,
+    {
+        let mut call = policy.clone().sleep(no_sleep);
+        let mut request = request(method);
+        let mut made = 0;
+        loop {
+            made += 1;
+            let held = ::tower::retry::Policy::<_, http::Response<()>, &str>::clone_request(
+                &mut call, &request,
+            );
+            assert!(
+                held.is_some(),
+                "tower holds a copy, so `retry` hears the answer"
+            );
+            let mut answer: Answer = Ok(response(503, None));
+            if call.retry(&mut request, &mut answer).is_none() {
+                return made;
+            }
+        }
+    }
+
+    #[test]
+    fn a_request_that_is_not_idempotent_is_sent_once_whatever_the_classifier() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static GIVEN_UP: AtomicU32 = AtomicU32::new(0);
+        let heard = |give_up: &crate::GiveUp<'_, Answer>| {
+            if give_up.reason == crate::StopReason::NotRetryable {
+                assert_eq!(give_up.attempts, 1);
+                GIVEN_UP.fetch_add(1, Ordering::Relaxed);
+            }
+        };
+        let policy = Policy::new().max_attempts(3);
+        let by_closure = |answer: &Answer| {
+            answer
+                .as_ref()
+                .map_or(true, |response| response.status().is_server_error())
+        };
+        let closure = RetryPolicy::new(policy, by_closure).on_give_up(heard);
+        let http = RetryPolicy::http(policy).on_give_up(heard);
+        assert_eq!(attempts(&closure, "POST"), 1);
+        assert_eq!(attempts(&http, "PATCH"), 1);
+        assert_eq!(GIVEN_UP.load(Ordering::Relaxed), 2, "on_give_up heard both");
+        // The other calls give up on their attempts, not as not retryable.
+        assert_eq!(attempts(&closure, "GET"), 3);
+        assert_eq!(attempts(&http.clone().retry_all_methods(), "POST"), 3);
+        let all = RetryPolicy::new(policy, by_closure).retry_all_methods();
+        assert_eq!(attempts(&all, "POST"), 3);
+        assert_eq!(GIVEN_UP.load(Ordering::Relaxed), 2);
     }
 
     #[test]
@@ -369,8 +470,9 @@ mod tests {
         // A new request starts over.
         let mut next = shared.clone();
         assert!(next.retry(&mut get, &mut answer).is_some());
-        // A POST is not cloned, so tower sends it once.
-        assert!(resend(&mut next, &request("POST")).is_none());
+        // A POST is cloned too (so that `retry` hears its answer), but not resent.
+        assert!(resend(&mut next, &request("POST")).is_some());
+        assert!(next.retry(&mut request("POST"), &mut answer).is_none());
     }
 
     #[test]

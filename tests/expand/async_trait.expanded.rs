@@ -34,6 +34,7 @@ where
                             &const { ::retry_runtime::Policy::new().max_attempts(3) },
                             ::core::time::Duration::from_secs(2),
                             &::retry_runtime::__private::DefaultSleep,
+                            :: retry_runtime :: __private :: cut ! (Result < u8 , Error >),
                             "get",
                             async {
                                 if let ::core::option::Option::Some(__retry_early) =

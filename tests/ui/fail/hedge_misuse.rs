@@ -27,7 +27,17 @@ impl Client {
     }
 }
 
+// Overlapping attempts cannot all borrow an argument mutably.
+#[retry(hedge = "50ms")]
+async fn mutable_arguments(buffer: &mut Vec<u8>, mut count: u32) -> Result<(), ()> {
+    buffer.push(1);
+    count += 1;
+    let _ = count;
+    Ok(())
+}
+
 fn main() {
+    let _ = mutable_arguments(&mut Vec::new(), 0);
     let _ = blocking();
     let _ = scheduled();
     let _ = Client.exclusive();
