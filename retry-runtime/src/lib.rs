@@ -231,7 +231,9 @@
 //!
 //! The return type must implement [`Outcome`] (see below). `when` decides which failures
 //! are retried, and `when_ok` retries successes that are not final yet (a job still
-//! "pending", say). Closures need no type annotations.
+//! "pending", say). The attribute's closures need no type annotations: its fn states the
+//! outcome's type. A builder's closures take theirs from the operation, so an operation
+//! whose error type Rust cannot infer needs it spelled once (`Ok::<_, E>(..)`).
 //!
 //! ```
 //! use retry_runtime::{retry, testing};

@@ -1,6 +1,7 @@
 //! A front door for tower: [`RetryPolicy`] is a [`tower::retry::Policy`] built from the
 //! same [`Policy`] as `#[retry]` (schedule, jitter, deadline, budget, server hints, hooks),
-//! so that any `Service` (a hyper client, a tonic channel) retries with one `layer(..)`.
+//! so that any `Service` whose requests can be cloned (a hyper client, say) retries with one
+//! `layer(..)`.
 //!
 //! ```
 //! use retry_runtime::Policy;
