@@ -326,7 +326,7 @@ mod a_describe_trait_in_scope {
     use super::{Unavailable, capture};
     use retry_runtime::retry;
 
-    pub trait Describe {
+    trait Describe {
         fn describe(&self) -> String;
     }
 

@@ -230,6 +230,12 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
 /// `R: TimeoutOutcome`, and the error of [`CannotBeCut`] otherwise.
 pub struct CutCheck<R>(PhantomData<fn() -> R>);
 
+impl<R> Default for CutCheck<R> {
+    fn default() -> Self {
+        CutCheck::new()
+    }
+}
+
 impl<R> CutCheck<R> {
     /// The check for outcome type `R`.
     #[inline]
