@@ -374,7 +374,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
 
     /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
     /// before the deadline, when that is shorter) is dropped and judged as the failure
-    /// [`TimedOut`](crate::TimedOut); `when` decides whether it is retried. The outcome
+    /// [`TimedOut`]; `when` decides whether it is retried. The outcome
     /// type must implement [`TimeoutOutcome`](crate::TimeoutOutcome): `Result<T, E>` with
     /// `E: From<TimedOut>`, or `Option<T>`. The timer is the call's own async sleep.
     ///
