@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use retry_runtime::{Policy, StopReason, TimedOut, retry, retry_after, testing};
+use retry_runtime::{Policy, TimedOut, retry, retry_after, testing};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -234,9 +234,4 @@ fn a_sequential_future_polled_again_panics() {
     let mut cx = Context::from_waker(Waker::noop());
     assert_eq!(call.as_mut().poll(&mut cx), Poll::Ready(Ok(1)));
     let _ = call.as_mut().poll(&mut cx);
-}
-
-#[test]
-fn stop_reasons_are_unchanged() {
-    assert_eq!(StopReason::Deadline.as_str(), "deadline");
 }

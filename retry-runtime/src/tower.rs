@@ -477,6 +477,22 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_neither_parks_the_client_nor_skips_the_backoff() {
+        let policy = Policy::new().max_attempts(4).base(Duration::from_millis(100));
+        let mut call = RetryPolicy::http(policy).sleep(no_sleep).clone();
+        let mut get = request("GET");
+        let ((), delays) = crate::testing::record(|| {
+            for retry_after in ["99999999999", "Tue, 01 Jan 2999 00:00:00 GMT", "0"] {
+                let mut answer: Answer = Ok(response(503, Some(retry_after)));
+                assert!(call.retry(&mut get, &mut answer).is_some(), "{retry_after}");
+            }
+        });
+        // At most a minute without `max_delay`; `0` sleeps the schedule's 400 ms (retry 2).
+        let minute = Duration::from_secs(60);
+        assert_eq!(delays, [minute, minute, Duration::from_millis(400)]);
+    }
+
+    #[test]
     fn the_budget_refuses() {
         static BUDGET: RetryBudget = RetryBudget::new(2, 0.001);
         let policy = Policy::new().max_attempts(5);
