@@ -22,8 +22,12 @@ mod errors;
 mod expand;
 #[path = "../retry-macro/src/keys.rs"]
 mod keys;
+#[path = "../retry-macro/src/loops.rs"]
+mod loops;
 #[path = "../retry-macro/src/valid.rs"]
 mod valid;
+#[path = "../retry-macro/src/values.rs"]
+mod values;
 
 use std::io::Write;
 use std::path::Path;

@@ -114,6 +114,38 @@ async fn only_idempotent_methods_are_sent_again_unless_asked() {
 }
 
 #[tokio::test]
+async fn a_closure_classifier_sends_a_post_once_and_on_give_up_hears_it() {
+    let server = server(1, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let layer = RetryPolicy::new(policy, |answer: &Answer| {
+        answer
+            .as_ref()
+            .map_or(true, |response| response.status().is_server_error())
+    })
+    .on_give_up(move |g: &retry_runtime::GiveUp<'_, Answer>| {
+        log.lock().unwrap().push((g.reason, g.attempts));
+    })
+    .layer();
+    let mut client = ServiceBuilder::new().layer(layer).service(hyper());
+    let call = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("POST", &server.url()));
+    let (response, delays) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 503);
+    assert_eq!(
+        server.hits(),
+        1,
+        "a POST is sent once, whichever the classifier"
+    );
+    assert!(delays.is_empty());
+    assert_eq!(*heard.lock().unwrap(), [(StopReason::NotRetryable, 1)]);
+}
+
+#[tokio::test]
 async fn refused_connections_are_retried_and_the_hooks_hear_it() {
     // A port that was just free: nothing listens there.
     let url = {

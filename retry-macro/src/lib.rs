@@ -8,7 +8,9 @@ mod duration;
 mod errors;
 mod expand;
 mod keys;
+mod loops;
 mod valid;
+mod values;
 
 use proc_macro::TokenStream;
 

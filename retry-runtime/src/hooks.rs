@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::{Outcome, StopReason};
+use crate::engine::StopReason;
+use crate::outcome::Outcome;
 
 /// What `on_retry` is told before each sleep: the attempt that just failed, the delay about
 /// to be slept, and the time spent so far.

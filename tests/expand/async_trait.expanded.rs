@@ -34,7 +34,12 @@ where
                             &const { ::retry_runtime::Policy::new().max_attempts(3) },
                             ::core::time::Duration::from_secs(2),
                             &::retry_runtime::__private::DefaultSleep,
-                            :: retry_runtime :: __private :: cut ! (Result < u8 , Error >),
+                            {
+                                #[allow(unused_imports)]
+                                use ::retry_runtime::__private::{CutByFrom as _, CutMissing as _};
+                                (&&::retry_runtime::__private::CutCheck::<Result<u8, Error>>::new())
+                                    .__retry_cut()
+                            },
                             "get",
                             async {
                                 if let ::core::option::Option::Some(__retry_early) =

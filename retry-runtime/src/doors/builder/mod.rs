@@ -28,16 +28,18 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::engine::{Engine, Timing};
-pub use crate::hedge::{HedgeFuture, Hedging};
-pub use crate::judge::OnHedge;
-pub use crate::judge::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
-pub use crate::retry_future::RetryFuture;
-pub use crate::running::{OneByOne, Runner, TimeLimit};
-use crate::sleep::{DefaultSleep, sleep};
-use crate::{
-    AsyncSleep, Attempt, ByFrom, Converted, GiveUp, Outcome, Policy, RetryBudget, TimedOut,
+mod asynchronous;
+
+pub use crate::attempts::{
+    HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
+use crate::engine::Engine;
+pub use crate::engine::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::hooks::{Attempt, GiveUp};
+use crate::limits::RetryBudget;
+use crate::outcome::Outcome;
+use crate::schedule::Policy;
+use crate::time::{DefaultSleep, Timing, sleep};
 
 /// A retried call being set up: from [`Policy::retry`] (`M` is [`Blocking`]) or
 /// [`Policy::retry_async`] (`M` is [`Async`]). See the [module docs](self).
@@ -93,7 +95,7 @@ where
 }
 
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
-type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
+pub(super) type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
 type Success<Op, M> = <Of<Op, M> as Outcome>::Success;
 
 impl Policy {
@@ -342,163 +344,5 @@ where
                 None => return outcome,
             }
         }
-    }
-}
-
-impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
-    /// The async sleep of another runtime: `sleep(delay)` returns a future that completes
-    /// after `delay` (see [`AsyncSleep`]). Without it, `tokio::time::sleep`.
-    ///
-    /// ```
-    /// use retry_runtime::Policy;
-    /// use std::time::Duration;
-    ///
-    /// async fn my_sleep(delay: Duration) {
-    ///     // e.g. smol::Timer::after(delay).await
-    /// #   let _ = delay;
-    /// }
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let value: Option<u8> = Policy::new().retry_async(|| async { None }).sleep(my_sleep).await;
-    /// assert_eq!(value, None);
-    /// # }
-    /// ```
-    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T, E>, K> {
-        self.with_mode(|Async { runner, hedge, .. }| Async {
-            sleep,
-            runner,
-            hedge,
-        })
-    }
-
-    /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
-    /// before the deadline, when that is shorter) is dropped and judged as the failure
-    /// [`TimedOut`]; `when` decides whether it is retried. The outcome
-    /// type must implement [`TimeoutOutcome`](crate::TimeoutOutcome): `Result<T, E>` with
-    /// `E: From<TimedOut>`, or `Option<T>`. The timer is the call's own async sleep.
-    ///
-    /// ```
-    /// use retry_runtime::{Policy, TimedOut};
-    /// use std::time::Duration;
-    ///
-    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-    /// # async fn main() {
-    /// let policy = Policy::new().max_attempts(2).base(Duration::from_secs(1));
-    /// let outcome: Result<(), Box<dyn std::error::Error + Send + Sync>> = policy
-    ///     .retry_async(|| std::future::pending()) // never answers
-    ///     .attempt_timeout(Duration::from_secs(2))
-    ///     .await;
-    /// assert_eq!(outcome.unwrap_err().to_string(), "the attempt timed out after 2s");
-    /// # }
-    /// ```
-    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, E>, K> {
-        self.with_mode(|Async { sleep, hedge, .. }| Async {
-            sleep,
-            runner: TimeLimit(limit, ByFrom),
-            hedge,
-        })
-    }
-
-    /// `hedge`: attempts overlap instead of following one another. The first attempt
-    /// starts at once; while none has produced an outcome to return, another starts `delay`
-    /// after the last, up to the policy's `max_attempts` in all. The first success is
-    /// returned and the other attempts are dropped; a failure that `when` accepts starts
-    /// the next attempt at once, and one it declines is returned at once. When every
-    /// attempt has failed, the last failure is returned. No attempt starts past the
-    /// policy's `deadline` or when the budget refuses (each attempt after the first takes a
-    /// token, as a retry does); the policy's schedule (`base`, `backoff`, ...) and `hint`
-    /// play no part. `on_retry` is called as each hedged attempt starts. See the crate
-    /// docs' "Hedged attempts".
-    ///
-    /// ```
-    /// use retry_runtime::Policy;
-    /// use std::time::Duration;
-    ///
-    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-    /// # async fn main() {
-    /// let started = tokio::time::Instant::now();
-    /// let mut calls = 0;
-    /// let policy = Policy::new().max_attempts(3);
-    /// let value: Result<u32, ()> = policy
-    ///     .retry_async(|| {
-    ///         calls += 1;
-    ///         // The first attempt answers after 1 s, the second after 10 ms.
-    ///         let latency = if calls == 1 { 1000 } else { 10 };
-    ///         let attempt = calls;
-    ///         async move {
-    ///             tokio::time::sleep(Duration::from_millis(latency)).await;
-    ///             Ok(attempt)
-    ///         }
-    ///     })
-    ///     .hedge(Duration::from_millis(50))
-    ///     .await;
-    /// assert_eq!(value, Ok(2)); // the hedge, started at 50 ms, answered at 60 ms
-    /// assert_eq!(started.elapsed(), Duration::from_millis(60));
-    /// # }
-    /// ```
-    pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, T, Hedge>, K> {
-        self.with_mode(|Async { sleep, runner, .. }| Async {
-            sleep,
-            runner,
-            hedge: Hedge(delay),
-        })
-    }
-
-    fn with_mode<M>(self, mode: impl FnOnce(Async<S, T, E>) -> M) -> Retrying<'p, Op, M, K> {
-        Retrying {
-            policy: self.policy,
-            op: self.op,
-            mode: mode(self.mode),
-            rules: self.rules,
-        }
-    }
-}
-
-impl<'p, Op, S, C, E, K> Retrying<'p, Op, Async<S, TimeLimit<C>, E>, K>
-where
-    Op: Operation<Async<S, TimeLimit<C>, E>>,
-{
-    /// How an attempt cut by [`attempt_timeout`](Retrying::attempt_timeout) becomes the
-    /// operation's failure, for a failure type that cannot implement `From<TimedOut>`
-    /// (another crate's error): the attribute's `timed_out` key.
-    ///
-    /// ```
-    /// use retry_runtime::{Policy, TimedOut};
-    /// use std::time::Duration;
-    ///
-    /// /// Another crate's error, which has no `From<TimedOut>`.
-    /// #[derive(Debug)]
-    /// struct DriverError(std::io::Error);
-    ///
-    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-    /// # async fn main() {
-    /// let policy = Policy::new().max_attempts(2);
-    /// let result: Result<(), DriverError> = policy
-    ///     .retry_async(|| std::future::pending())
-    ///     .attempt_timeout(Duration::from_secs(1))
-    ///     .timed_out(|t: TimedOut| DriverError(std::io::Error::from(t)))
-    ///     .await;
-    /// assert_eq!(result.unwrap_err().0.kind(), std::io::ErrorKind::TimedOut);
-    /// # }
-    /// ```
-    pub fn timed_out<F>(
-        self,
-        convert: F,
-    ) -> Retrying<'p, Op, Async<S, TimeLimit<Converted<F>>, E>, K>
-    where
-        F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, E>>,
-    {
-        self.with_mode(
-            |Async {
-                 sleep,
-                 runner,
-                 hedge,
-             }| Async {
-                sleep,
-                runner: TimeLimit(runner.0, Converted(convert)),
-                hedge,
-            },
-        )
     }
 }

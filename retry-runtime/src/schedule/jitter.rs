@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use crate::backoff::{from_nanos, mul_int};
+use super::backoff::{from_nanos, mul_int};
 
 /// Randomisation of the delays, so that many clients that failed together do not retry
 /// together (the "thundering herd").

@@ -41,11 +41,11 @@
 
 use std::time::Duration;
 
-use crate::describe::Described;
-use crate::engine::{Engine, Event, Timing, Verdict};
-use crate::judge::{NoHook, OnGiveUp, OnRetry, settle};
-use crate::sleep::{DefaultSleep, MaybeSleep, sleep_async};
-use crate::{AsyncSleep, Policy, RetryBudget, retry_after};
+use crate::engine::{Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
+pub use crate::http::Resendable;
+use crate::limits::RetryBudget;
+use crate::schedule::Policy;
+use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
 /// What a classifier makes of one result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,54 +65,6 @@ pub trait Classify<Req, Res, E> {
     fn classify(&self, request: &Req, result: &Result<Res, E>) -> Class;
 }
 
-/// Whether a request may be sent again: the tower door's rule, whichever classifier is
-/// used. An `http::Request` may when its method is idempotent (RFC 9110, 9.2.2); the
-/// scalar, string and container types of the standard library always may. For a request
-/// type of your own, `impl Resendable for MyRequest {}` says it always may, or give
-/// `resendable` a body.
-pub trait Resendable {
-    /// Whether this request may be sent again after an answer that is retried.
-    fn resendable(&self) -> bool {
-        true
-    }
-}
-
-impl<B> Resendable for http::Request<B> {
-    fn resendable(&self) -> bool {
-        self.method().is_idempotent()
-    }
-}
-
-macro_rules! always_resendable {
-    ($($ty:ty),* $(,)?) => {
-        $(impl Resendable for $ty {})*
-    };
-}
-
-always_resendable!(
-    (),
-    bool,
-    char,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    String,
-    &'static str,
-);
-
-impl<T> Resendable for Vec<T> {}
-impl<T: ?Sized> Resendable for Box<T> {}
-impl<T: ?Sized> Resendable for std::sync::Arc<T> {}
-
 impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
     fn classify(&self, _: &Req, result: &Result<Res, E>) -> Class {
         match (self(result), result) {
@@ -131,19 +83,12 @@ pub struct Http;
 
 impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
     fn classify(&self, _: &http::Request<B>, result: &Result<http::Response<Res>, E>) -> Class {
-        let Ok(response) = result else {
-            return Class::Retry(None);
-        };
-        let status = response.status();
-        if status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS {
-            let hint = response
-                .headers()
-                .get(http::header::RETRY_AFTER)
-                .and_then(|value| value.to_str().ok())
-                .and_then(retry_after);
-            Class::Retry(hint)
-        } else {
-            Class::Success
+        match result {
+            Err(_) => Class::Retry(None),
+            Ok(response) if crate::http::retryable(response) => {
+                Class::Retry(crate::http::hint(response))
+            }
+            Ok(_) => Class::Success,
         }
     }
 }
@@ -184,8 +129,6 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep>
     sleeper: S,
     /// `retry_all_methods`: every request may be resent.
     all_methods: bool,
-    /// Whether this request may be resent (per request, from `clone_request`).
-    resendable: bool,
     engine: Engine,
 }
 
@@ -201,7 +144,6 @@ impl<C> RetryPolicy<C> {
             on_give_up: NoHook,
             sleeper: DefaultSleep,
             all_methods: false,
-            resendable: true,
             engine: Engine::unstarted(),
         }
     }
@@ -239,22 +181,22 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
 
     /// How a request is cloned for the next attempt (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, all_methods, resendable, engine)
+        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, all_methods, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
     pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, all_methods, resendable, engine)
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, all_methods, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
     pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, all_methods, resendable, engine)
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, all_methods, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, all_methods, resendable, engine)
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, all_methods, engine)
     }
 
     /// The layer for `ServiceBuilder::layer`.
@@ -275,7 +217,6 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
             all_methods: self.all_methods,
-            resendable: true,
             engine: Engine::new(&self.policy, true, Timing::Async),
         }
     }
@@ -299,23 +240,17 @@ where
         let verdict = match self.classify.classify(request, result) {
             Class::Success => Verdict::Success,
             // A request that may not be sent again ends here, heard by the hooks and events.
-            Class::Retry(_) if !self.resendable => Verdict::Declined,
+            Class::Retry(_) if !self.all_methods && !request.resendable() => Verdict::Declined,
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
-        let event = Event {
-            function: FUNCTION,
-            error: Described::Nothing,
-        };
         let budget = self.budget.or(self.policy.budget);
         let hooks = (&self.on_retry, &self.on_give_up);
-        let delay = settle(
+        let delay = Judgement::classified(&*result, verdict).finish(
             &mut self.engine,
             &self.policy,
             budget,
-            verdict,
-            event,
-            result,
+            FUNCTION,
             hooks,
         );
         delay.map(|delay| sleep_async(delay, &self.sleeper))
@@ -324,7 +259,6 @@ where
     /// Cloned even when it may not be resent: tower calls `retry` only for a request it
     /// holds a copy of, and `retry` is where the hooks and events hear of the answer.
     fn clone_request(&mut self, request: &Req) -> Option<Req> {
-        self.resendable = self.all_methods || request.resendable();
         self.clone.clone_request(request)
     }
 }
@@ -478,7 +412,9 @@ mod tests {
 
     #[test]
     fn retry_after_neither_parks_the_client_nor_skips_the_backoff() {
-        let policy = Policy::new().max_attempts(4).base(Duration::from_millis(100));
+        let policy = Policy::new()
+            .max_attempts(4)
+            .base(Duration::from_millis(100));
         let mut call = RetryPolicy::http(policy).sleep(no_sleep).clone();
         let mut get = request("GET");
         let ((), delays) = crate::testing::record(|| {

@@ -5,25 +5,25 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use crate::testing;
+use super::recorded;
 
-/// Sleeps `delay` on this thread, unless a [`testing::record`] records it. A zero delay
+/// Sleeps `delay` on this thread, unless a [`testing::record`](crate::testing::record) records it. A zero delay
 /// is recorded like any other, but it costs no system call (a sync call has nothing to
 /// yield to).
 #[inline]
 pub fn sleep(delay: Duration) {
-    if !testing::skip(delay) && !delay.is_zero() {
+    if !recorded::skip(delay) && !delay.is_zero() {
         std::thread::sleep(delay);
     }
 }
 
 /// The sleep between two async attempts: `sleeper`'s sleep of `delay`, zero included, so
 /// that a call whose attempts complete without waiting still lets the other tasks of its
-/// executor run. A sleep that a [`testing`] recording records yields to the executor once
+/// executor run. A sleep that a [`testing`](crate::testing) recording records yields to the executor once
 /// instead. The choice is made when this is called (in the caller's poll); the future
 /// holds only the sleep itself.
 pub fn sleep_async<S: AsyncSleep + ?Sized>(delay: Duration, sleeper: &S) -> MaybeSleep<S::Sleep> {
-    if testing::skip(delay) {
+    if recorded::skip(delay) {
         MaybeSleep::Yield { yielded: false }
     } else {
         MaybeSleep::Sleep {

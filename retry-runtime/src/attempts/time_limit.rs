@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use crate::{AsyncSleep, Outcome, events};
+use super::Runner;
+use crate::engine::events;
+use crate::outcome::Outcome;
+use crate::time::AsyncSleep;
 
 /// The failure of an attempt cut by `attempt_timeout`: it was still running after
 /// [`after`](TimedOut::after), so it was dropped.
@@ -246,5 +249,41 @@ impl<F: Future, T: Future, C: Cut<F::Output>> Future for Within<F, T, C> {
             }
             Poll::Pending => Poll::Pending,
         }
+    }
+}
+
+/// Each attempt gets at most this long, and no more than the time left before the
+/// deadline; one still running then is dropped and judged as the failure
+/// [`TimedOut`](crate::TimedOut) (`attempt_timeout`), made into an outcome by the [`Cut`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLimit<C = ByFrom>(pub Duration, pub C);
+
+impl<C> TimeLimit<C> {
+    /// The time the next attempt gets: the limit, or less when the deadline is closer.
+    #[inline]
+    pub(crate) fn for_attempt(&self, until_deadline: Option<Duration>) -> Duration {
+        until_deadline.map_or(self.0, |left| self.0.min(left))
+    }
+}
+
+impl<Fut, S, C> Runner<Fut, S> for TimeLimit<C>
+where
+    Fut: Future,
+    S: AsyncSleep,
+    C: Cut<Fut::Output> + Clone,
+{
+    type Running = Within<Fut, S::Sleep, C>;
+
+    #[inline]
+    fn run(
+        &self,
+        attempt: Fut,
+        sleeper: &S,
+        until_deadline: impl FnOnce() -> Option<Duration>,
+        function: &'static str,
+        number: u32,
+    ) -> Self::Running {
+        let after = self.for_attempt(until_deadline());
+        within(attempt, after, sleeper, self.1.clone(), function, number)
     }
 }

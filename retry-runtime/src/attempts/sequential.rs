@@ -1,47 +1,17 @@
 //! Attempts one after another as a future: what `.await` runs for an async
 //! [`Retrying`](crate::Retrying).
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use pin_project_lite::pin_project;
 
-use crate::builder::{Async, NoHedge, Retrying};
-use crate::engine::{Engine, Timing};
-use crate::judge::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
-use crate::running::Runner;
-use crate::sleep::{MaybeSleep, sleep_async};
-use crate::{AsyncSleep, Outcome, Policy};
-
-impl<'p, Op, Fut, S, T, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, T, NoHedge>, Rules<'p, W, O, H, A, G>>
-where
-    Op: FnMut() -> Fut,
-    Fut: Future<Output: Outcome>,
-    S: AsyncSleep,
-    T: Runner<Fut, S>,
-    W: Predicate<<Fut::Output as Outcome>::Failure>,
-    O: Predicate<<Fut::Output as Outcome>::Success>,
-    H: Hint<<Fut::Output as Outcome>::Failure>,
-    A: OnRetry<Fut::Output>,
-    G: OnGiveUp<Fut::Output>,
-{
-    type Output = Fut::Output;
-    type IntoFuture = RetryFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        RetryFuture {
-            policy: self.policy,
-            op: self.op,
-            sleeper: self.mode.sleep,
-            runner: self.mode.runner,
-            rules: self.rules,
-            engine: Engine::unstarted(),
-            state: State::Start,
-        }
-    }
-}
+use super::Runner;
+use crate::engine::{Engine, Hint, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::outcome::Outcome;
+use crate::schedule::Policy;
+use crate::time::{AsyncSleep, MaybeSleep, Timing, sleep_async};
 
 pin_project! {
     /// The future of an async [`Retrying`]: attempts one after another, sleeping between
@@ -121,6 +91,22 @@ where
                 }
                 StateProj::Done => panic!("{POLLED_AFTER_COMPLETION}"),
             }
+        }
+    }
+}
+
+impl<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> RetryFuture<'p, Op, Fut, S, T, K> {
+    /// The attempts of one call under `policy` and `rules`, each started with `op`, run by
+    /// `runner` and slept between on `sleeper`.
+    pub(crate) fn new(policy: &'p Policy, op: Op, sleeper: S, runner: T, rules: K) -> Self {
+        RetryFuture {
+            policy,
+            op,
+            sleeper,
+            runner,
+            rules,
+            engine: Engine::unstarted(),
+            state: State::Start,
         }
     }
 }

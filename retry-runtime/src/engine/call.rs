@@ -7,13 +7,13 @@
 //! the user's predicates to an outcome and hands the engine a [`Verdict`]; the engine
 //! answers with a [`Step`]: sleep this long and try again, or give up for this reason.
 
-use std::fmt;
 use std::time::Duration;
 
-use crate::describe::Described;
-use crate::jitter::ThreadRandom;
-use crate::schedule::Cursor;
-use crate::{Policy, RetryBudget, events, testing};
+use super::events::{self, Event};
+use super::stop::StopReason;
+use crate::limits::RetryBudget;
+use crate::schedule::{Cursor, Policy, ThreadRandom};
+use crate::time::{Clock, Timing};
 
 /// The state of one retried call. Nothing of it exists before the first outcome that is
 /// not a success, except the clock when a deadline or a hook reads it: a call that
@@ -53,63 +53,6 @@ pub(crate) enum Step {
     Retry(Duration),
     /// Return the outcome although it was not a success, for this reason.
     GiveUp(StopReason),
-}
-
-/// Why a call returned an outcome that it could not improve on: see
-/// [`GiveUp`](crate::GiveUp).
-///
-/// ```
-/// use retry_runtime::StopReason;
-///
-/// assert_eq!(StopReason::Deadline.to_string(), "deadline");
-/// assert_eq!(StopReason::NotRetryable.as_str(), "not_retryable");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StopReason {
-    /// `max` attempts were made.
-    Attempts,
-    /// The next sleep would have ended at or past the `deadline` (in a hedged call: the next
-    /// attempt would have started at or past it).
-    Deadline,
-    /// The [`RetryBudget`] had no room for another retry.
-    Budget,
-    /// `when` declined to retry the failure.
-    NotRetryable,
-}
-
-impl StopReason {
-    /// The reason as the `tracing` events show it: `"attempts"`, `"deadline"`, `"budget"`
-    /// or `"not_retryable"`.
-    ///
-    /// ```
-    /// use retry_runtime::StopReason;
-    ///
-    /// assert_eq!(StopReason::Attempts.as_str(), "attempts");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            StopReason::Attempts => "attempts",
-            StopReason::Deadline => "deadline",
-            StopReason::Budget => "budget",
-            StopReason::NotRetryable => "not_retryable",
-        }
-    }
-}
-
-impl fmt::Display for StopReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Who is retrying and what failed, for the `tracing` events.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Event<'a> {
-    /// The retried fn's name, or the front door's.
-    pub(crate) function: &'static str,
-    /// The failure, as the events show it.
-    pub(crate) error: Described<'a>,
 }
 
 impl Engine {
@@ -304,83 +247,11 @@ fn hinted(policy: &Policy, scheduled: Duration, hint: Duration) -> Duration {
     scheduled.max(hint.min(cap))
 }
 
-/// Which clock a call reads for `deadline` and `elapsed`: the one its sleeps advance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Timing {
-    /// A sync call sleeps the thread: the system's monotonic clock, even inside a paused
-    /// tokio runtime.
-    Sync,
-    /// An async call: tokio's clock with the `tokio` feature (so `tokio::time::pause()`
-    /// governs deadlines as it governs the sleeps; outside a paused runtime it is the
-    /// system's), the system's without it.
-    Async,
-}
-
-/// The system's monotonic clock; on wasm32-unknown-unknown, where the standard library has
-/// no clock, `performance.now()`.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-use web_time::Instant;
-
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-use std::time::Instant;
-
-/// The clock of async calls: tokio's with the `tokio` feature, the system's without it.
-#[cfg(all(
-    feature = "tokio",
-    not(all(target_arch = "wasm32", target_os = "unknown"))
-))]
-use tokio::time::Instant as RuntimeInstant;
-
-#[cfg(not(all(
-    feature = "tokio",
-    not(all(target_arch = "wasm32", target_os = "unknown"))
-)))]
-use Instant as RuntimeInstant;
-
-/// When a call started, on its clock and on the clock of recorded sleeps.
-#[derive(Debug)]
-struct Clock {
-    start: Start,
-    /// Recorded sleeps (see `testing`) at the start, which count as elapsed time, in
-    /// nanoseconds (saturating after 584 years of them: 8 bytes less in every async fn).
-    skipped: u64,
-}
-
-/// The start of a call, on the clock it reads.
-#[derive(Debug, Clone, Copy)]
-enum Start {
-    System(Instant),
-    Runtime(RuntimeInstant),
-}
-
-impl Clock {
-    fn start(timing: Timing) -> Self {
-        let skipped = testing::skipped().as_nanos();
-        let start = match timing {
-            Timing::Sync => Start::System(Instant::now()),
-            Timing::Async => Start::Runtime(RuntimeInstant::now()),
-        };
-        Clock {
-            start,
-            skipped: u64::try_from(skipped).unwrap_or(u64::MAX),
-        }
-    }
-
-    fn elapsed(&self) -> Duration {
-        let skipped = testing::skipped().saturating_sub(Duration::from_nanos(self.skipped));
-        // Without the `tokio` feature both clocks are the system's: the arms read alike.
-        #[allow(clippy::match_same_arms)]
-        let elapsed = match self.start {
-            Start::System(start) => start.elapsed(),
-            Start::Runtime(start) => start.elapsed(),
-        };
-        elapsed.saturating_add(skipped)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Described;
+    use crate::testing;
 
     const MS: Duration = Duration::from_millis(1);
     const EVENT: Event<'static> = Event {
@@ -519,7 +390,7 @@ mod tests {
         let (steps, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
             let first = engine.step(&policy, None, near, EVENT);
-            crate::sleep::sleep(delay(first));
+            crate::time::sleep(delay(first));
             (first, engine.step(&policy, None, near, EVENT))
         });
         // 50 ms fits in 120 ms; then 50 + 50 does, and a third would pass it.
@@ -557,7 +428,7 @@ mod tests {
         let (results, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
             let before = engine.hedge(&policy, None, "f").map(|()| engine.retried());
-            crate::sleep::sleep(MS * 100);
+            crate::time::sleep(MS * 100);
             (before, engine.hedge(&policy, None, "f"))
         });
         assert_eq!(results, (Ok(1), Err(StopReason::Deadline)));

@@ -1,12 +1,23 @@
 //! The `tracing` events of a retried call, target `retry_runtime`. Without the `tracing`
 //! feature the same functions exist and do nothing, so no caller changes with the feature.
 
+use super::describe::Described;
+
+/// Who is retrying and what failed, for the `tracing` events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Event<'a> {
+    /// The retried fn's name, or the front door's.
+    pub(crate) function: &'static str,
+    /// The failure, as the events show it.
+    pub(crate) error: Described<'a>,
+}
+
 #[cfg(feature = "tracing")]
 mod enabled {
     use std::time::Duration;
 
-    use crate::StopReason;
-    use crate::engine::Event;
+    use super::Event;
+    use crate::engine::StopReason;
 
     /// Whether a call should read the clock for the events' `elapsed`: only when a
     /// subscriber listens at `WARN` or finer.
@@ -82,8 +93,8 @@ mod enabled {
 mod enabled {
     use std::time::Duration;
 
-    use crate::StopReason;
-    use crate::engine::Event;
+    use super::Event;
+    use crate::engine::StopReason;
 
     #[inline]
     pub(crate) fn read_the_clock() -> bool {

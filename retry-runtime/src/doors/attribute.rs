@@ -25,12 +25,16 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::describe::Described;
-use crate::engine::{Engine, Timing};
-use crate::judge::{Describer, Judgement, NoHook, OnGiveUp, OnRetry};
-use crate::running::{Runner, TimeLimit};
-use crate::timeout::{ByFrom, Cut, TimeoutOutcome, Within};
-use crate::{AsyncSleep, Attempt, GiveUp, Outcome, Policy, RetryBudget};
+use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimeoutOutcome, Within};
+use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
+use crate::doors::builder::{Async, Hedge, NoHedge, Operation, Retrying};
+use crate::engine::{Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules};
+use crate::engine::{Hint, Predicate};
+use crate::hooks::{Attempt, GiveUp};
+use crate::limits::RetryBudget;
+use crate::outcome::Outcome;
+use crate::schedule::Policy;
+use crate::time::{AsyncSleep, DefaultSleep, Timing};
 
 /// One retried call's `Engine`. Its policy (a `Policy`, a `&Policy`, or for schedules
 /// known at compile time a `&'static Policy`, which keeps async fns small) is a local of
@@ -291,5 +295,55 @@ pub struct Uncut;
 impl<R> Cut<R> for Uncut {
     fn cut(&self, _: crate::TimedOut) -> R {
         unreachable!("a `#[retry]` fn whose outcome cannot be cut does not compile")
+    }
+}
+
+/// The operation of the attribute's hedged expansion: its attempts are the fn's body,
+/// started by the expansion, so it only carries their outcome type `R`.
+pub struct Expanded<R>(PhantomData<fn() -> R>);
+
+impl<R: Outcome, S, T, E> Operation<Async<S, T, E>> for Expanded<R> {
+    type Outcome = R;
+}
+
+/// The start of a hedged `#[retry]` fn: a builder whose outcome type is `R`, the fn's
+/// return type, so that the keys' closures need no annotations.
+pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
+    policy: &P,
+) -> Retrying<'_, Expanded<R>, Async> {
+    Retrying {
+        policy: policy.borrow(),
+        op: Expanded(PhantomData),
+        mode: Async {
+            sleep: DefaultSleep,
+            runner: OneByOne,
+            hedge: NoHedge,
+        },
+        rules: Rules::new(),
+    }
+}
+
+impl<'p, R, S, T, W, O, H, A, G>
+    Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
+{
+    /// The attempts of `function`, each started by the expansion from the fn's body;
+    /// `describe` shows a failure in the events (`__private::describer!()`).
+    pub fn race<Fut>(
+        self,
+        function: &'static str,
+        describe: Option<Describe<R>>,
+    ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
+    where
+        R: Outcome,
+        Fut: Future<Output = R>,
+        S: AsyncSleep,
+        T: Runner<Fut, S>,
+        W: Predicate<R::Failure>,
+        O: Predicate<R::Success>,
+        H: Hint<R::Failure>,
+        A: OnRetry<R> + OnHedge<R>,
+        G: OnGiveUp<R>,
+    {
+        self.split(function, A::overtaken(), describe).1
     }
 }

@@ -299,7 +299,7 @@ mod tests {
     fn under_three_tokens_no_retry_is_ever_allowed() {
         for max_tokens in [1, 2] {
             let budget = RetryBudget::new(max_tokens, 1.0);
-            assert!(!budget.can_retry(), "{max_tokens}");
+            assert!(!budget.try_acquire(), "{max_tokens}");
             assert!(!budget.record_failure(), "{max_tokens}");
         }
         assert!(RetryBudget::new(3, 1.0).record_failure());

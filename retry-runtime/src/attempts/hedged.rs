@@ -18,23 +18,44 @@
 //! returned (`Some`) or another attempt is to start (`None`). The engine decides whether
 //! one may start (`max_attempts`, `deadline`, the budget) and keeps the count.
 
-use std::borrow::Borrow;
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use crate::builder::{Async, Hedge, NoHedge, Operation, Retrying};
-use crate::describe::Described;
-use crate::engine::{Engine, Event, StopReason, Timing, Verdict};
-use crate::judge::{Hint, OnGiveUp, OnHedge, OnRetry, Predicate, Rules, on_give_up, on_retry};
-use crate::running::{OneByOne, Runner};
-use crate::sleep::DefaultSleep;
-use crate::{AsyncSleep, Outcome, Policy, TimedOut};
+use super::{Runner, TimedOut, TimeoutOutcome};
+use crate::engine::{Described, Engine, Event, StopReason, Verdict, on_give_up, on_retry};
+use crate::engine::{Hint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::hooks::Attempt;
+use crate::outcome::Outcome;
+use crate::schedule::Policy;
+use crate::time::{AsyncSleep, Timing};
+
+/// `on_retry` in a hedged call, for the attempts that start on the hedge's timer: no attempt
+/// has ended then, so the hook is told of the attempt being overtaken as the failure
+/// [`TimedOut`] after `hedge`, the outcome [`TimeoutOutcome::timed_out`] makes. Only a
+/// hedged call with `on_retry` needs `R: TimeoutOutcome`.
+pub trait OnHedge<R> {
+    /// How the hook is told of an overtaken attempt; `None` without a hook.
+    fn overtaken() -> Option<fn(TimedOut) -> R>;
+}
+
+impl<R> OnHedge<R> for NoHook {
+    #[inline]
+    fn overtaken() -> Option<fn(TimedOut) -> R> {
+        None
+    }
+}
+
+impl<R: TimeoutOutcome, F: Fn(&Attempt<'_, R>)> OnHedge<R> for F {
+    #[inline]
+    fn overtaken() -> Option<fn(TimedOut) -> R> {
+        Some(R::timed_out)
+    }
+}
 
 /// Describes an outcome's failure for the `tracing` events.
 pub(crate) type Describe<R> = for<'x> fn(&'x R) -> Described<'x>;
@@ -279,28 +300,23 @@ impl<Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug for Hedging<'_
     }
 }
 
-impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
-    /// The operation, and the attempts of a hedged call for it to start.
-    fn split<Fut>(
-        self,
+impl<'p, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> Hedging<'p, Fut, S, T, K> {
+    /// The attempts of one hedged call of `function` under `policy` and `rules`, run by
+    /// `runner` with a new one `hedge` after the last, on `sleeper`'s clock. `overtaken` is
+    /// how `on_retry` hears of an attempt a hedge overtakes ([`OnHedge`]); `describe` shows
+    /// a failure in the events.
+    pub(crate) fn new(
+        policy: &'p Policy,
+        rules: K,
+        (sleeper, runner, hedge): (S, T, Duration),
         function: &'static str,
         overtaken: Option<fn(TimedOut) -> Fut::Output>,
         describe: Option<Describe<Fut::Output>>,
-    ) -> (Op, Hedging<'p, Fut, S, T, K>)
-    where
-        Fut: Future,
-        S: AsyncSleep,
-        T: Runner<Fut, S>,
-    {
-        let Async {
-            sleep,
-            runner,
-            hedge: Hedge(hedge),
-        } = self.mode;
-        let hedging = Hedging {
-            policy: self.policy,
-            rules: self.rules,
-            sleeper: sleep,
+    ) -> Self {
+        Hedging {
+            policy,
+            rules,
+            sleeper,
             runner,
             hedge,
             overtaken,
@@ -311,41 +327,9 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
             rest: None,
             timer: None,
             begun: false,
-        };
-        (self.op, hedging)
-    }
-}
-
-impl<'p, Op, Fut, R, S, T, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
-where
-    Op: FnMut() -> Fut,
-    Fut: Future<Output = R>,
-    R: Outcome,
-    S: AsyncSleep,
-    T: Runner<Fut, S>,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R> + OnHedge<R>,
-    G: OnGiveUp<R>,
-{
-    type Output = R;
-    type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        let (op, hedging) = self.split(FUNCTION, A::overtaken(), None);
-        HedgeFuture {
-            op,
-            hedging,
-            start: true,
-            done: false,
         }
     }
 }
-
-/// The name the events give this front door.
-const FUNCTION: &str = "Policy::retry_async";
 
 pin_project! {
     /// The future of a hedged async [`Retrying`] (see [`Retrying::hedge`]). Dropping it
@@ -359,6 +343,18 @@ pin_project! {
         start: bool,
         // Whether the call has returned its outcome.
         done: bool,
+    }
+}
+
+impl<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> HedgeFuture<'p, Op, Fut, S, T, K> {
+    /// The future of a hedged call that starts each attempt with `op`.
+    pub(crate) fn new(op: Op, hedging: Hedging<'p, Fut, S, T, K>) -> Self {
+        HedgeFuture {
+            op,
+            hedging,
+            start: true,
+            done: false,
+        }
     }
 }
 
@@ -383,7 +379,7 @@ where
         assert!(
             !*this.done,
             "{}",
-            crate::retry_future::POLLED_AFTER_COMPLETION
+            super::sequential::POLLED_AFTER_COMPLETION
         );
         loop {
             if std::mem::take(this.start) {
@@ -408,55 +404,5 @@ impl<Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> fmt::Debug
         f.debug_struct("HedgeFuture")
             .field("hedging", &self.hedging)
             .finish_non_exhaustive()
-    }
-}
-
-/// The operation of the attribute's hedged expansion: its attempts are the fn's body,
-/// started by the expansion, so it only carries their outcome type `R`.
-pub struct Expanded<R>(PhantomData<fn() -> R>);
-
-impl<R: Outcome, S, T, E> Operation<Async<S, T, E>> for Expanded<R> {
-    type Outcome = R;
-}
-
-/// The start of a hedged `#[retry]` fn: a builder whose outcome type is `R`, the fn's
-/// return type, so that the keys' closures need no annotations.
-pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
-    policy: &P,
-) -> Retrying<'_, Expanded<R>, Async> {
-    Retrying {
-        policy: policy.borrow(),
-        op: Expanded(PhantomData),
-        mode: Async {
-            sleep: DefaultSleep,
-            runner: OneByOne,
-            hedge: NoHedge,
-        },
-        rules: Rules::new(),
-    }
-}
-
-impl<'p, R, S, T, W, O, H, A, G>
-    Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
-{
-    /// The attempts of `function`, each started by the expansion from the fn's body;
-    /// `describe` shows a failure in the events (`__private::describer!()`).
-    pub fn race<Fut>(
-        self,
-        function: &'static str,
-        describe: Option<Describe<R>>,
-    ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
-    where
-        R: Outcome,
-        Fut: Future<Output = R>,
-        S: AsyncSleep,
-        T: Runner<Fut, S>,
-        W: Predicate<R::Failure>,
-        O: Predicate<R::Success>,
-        H: Hint<R::Failure>,
-        A: OnRetry<R> + OnHedge<R>,
-        G: OnGiveUp<R>,
-    {
-        self.split(function, A::overtaken(), describe).1
     }
 }

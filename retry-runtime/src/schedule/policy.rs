@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::RetryBudget;
-use crate::backoff::Backoff;
-use crate::jitter::Jitter;
+use super::backoff::Backoff;
+use super::jitter::Jitter;
+use crate::limits::RetryBudget;
 
 /// A retry schedule: how many attempts, how long to wait between them, and for how long in
 /// all.

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::Policy;
-use crate::engine::{Engine, Timing};
-use crate::judge::Rules;
+use crate::engine::{Engine, Rules};
+use crate::schedule::Policy;
+use crate::time::Timing;
 
 /// The result of [`retry_call`]: the value, how many calls it took, and the delays that
 /// were recorded between them.

@@ -1,0 +1,271 @@
+//! The values of the keys: each key's [`Form`] parsed into a [`Value`], with the message
+//! that says what the key accepts, and each value written back as the expansion needs it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::punctuated::Punctuated;
+use syn::{Expr, Ident, Lit, LitStr, Path, Token};
+
+use crate::attr::Krate;
+use crate::duration;
+use crate::keys::{Form, Key};
+
+/// A key's value, parsed by its [`Form`].
+pub(crate) enum Value {
+    Attempts(u32),
+    Duration(DurationValue),
+    /// A variant of the runtime's enum `ty`.
+    Variant {
+        ty: &'static str,
+        variant: Ident,
+    },
+    Factor(f64),
+    Expr(Box<Expr>),
+    Path(Path),
+    Names(Vec<Ident>),
+}
+
+/// A duration: a literal, already checked, or an expression of type `Duration`.
+pub(crate) enum DurationValue {
+    Literal { nanos: u128, span: Span },
+    Expr(Box<Expr>),
+}
+
+impl ToTokens for DurationValue {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            DurationValue::Literal { nanos, span } => {
+                tokens.extend(duration::to_tokens(*nanos, *span));
+            }
+            DurationValue::Expr(expr) => expr.to_tokens(tokens),
+        }
+    }
+}
+
+impl Value {
+    /// The value as the argument of its `Policy` setter or its judge call. `krate` is the
+    /// path of the runtime.
+    pub(crate) fn to_tokens(&self, krate: &Krate) -> TokenStream {
+        match self {
+            Value::Attempts(max) => proc_macro2::Literal::u32_unsuffixed(*max).into_token_stream(),
+            Value::Duration(duration) => duration.to_token_stream(),
+            Value::Variant { ty, variant } => {
+                let ty = Ident::new(ty, variant.span());
+                quote!(#krate::#ty::#variant)
+            }
+            Value::Factor(factor) => {
+                proc_macro2::Literal::f64_unsuffixed(*factor).into_token_stream()
+            }
+            Value::Expr(expr) => expr.to_token_stream(),
+            Value::Path(path) => path.to_token_stream(),
+            Value::Names(names) => quote!(#(#names),*),
+        }
+    }
+}
+
+pub(crate) fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> syn::Result<Value> {
+    // Every key but `clone(a, b)` is `key = value`.
+    if !matches!(key.form, Form::Names) {
+        if !input.peek(Token![=]) {
+            let span = if input.is_empty() || input.peek(Token![,]) {
+                ident.span()
+            } else {
+                input.span()
+            };
+            return Err(syn::Error::new(
+                span,
+                format!("`{ident}` takes a value, as in `{}`", key.example),
+            ));
+        }
+        input.parse::<Token![=]>()?;
+    }
+    Ok(match key.form {
+        Form::Attempts => Value::Attempts(parse_max(input, ident)?),
+        Form::Duration => Value::Duration(parse_duration(input, ident, key.example)?),
+        Form::Name { ty, names } => Value::Variant {
+            ty,
+            variant: parse_name(input, ident, names, key.example)?,
+        },
+        Form::Factor => Value::Factor(parse_factor(input, ident)?),
+        Form::Expr { what } => Value::Expr(Box::new(parse_expr(input, ident, what)?)),
+        Form::SleepPath => {
+            let value = parse_expr(input, ident, "a path to `fn(Duration) -> impl Future`")?;
+            if !matches!(value, Expr::Path(_)) {
+                return Err(syn::Error::new_spanned(
+                    value,
+                    format!(
+                        "`sleep` takes a path to an async sleep fn, such as `{}`; wrap other \
+                         expressions in an `async fn(Duration)`",
+                        key.example
+                    ),
+                ));
+            }
+            Value::Expr(Box::new(value))
+        }
+        Form::ModPath => Value::Path(Path::parse_mod_style(input).map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                format!(
+                    "`crate` takes a path to the runtime crate, such as `{}`",
+                    key.example
+                ),
+            )
+        })?),
+        Form::Names => Value::Names(parse_clone(input, ident, key.example)?),
+    })
+}
+
+fn parse_max(input: ParseStream<'_>, key: &Ident) -> syn::Result<u32> {
+    let expected = "`max` takes an integer literal of at least 1 (the total attempts, the first call included), such as `max = 5`";
+    let Ok(Lit::Int(lit)) = input.parse::<Lit>() else {
+        return Err(syn::Error::new(input_span(input, key), expected));
+    };
+    match lit.base10_parse::<u32>() {
+        Ok(0) => Err(syn::Error::new(
+            lit.span(),
+            "`max = 0` makes no call at all: `max` counts every attempt, the first call included, so it is at least 1",
+        )),
+        Ok(max) => Ok(max),
+        Err(_) => Err(syn::Error::new(
+            lit.span(),
+            format!("{expected}; at most {}", u32::MAX),
+        )),
+    }
+}
+
+/// A span for an error about the value at the head of `input`: the value, or the key when
+/// the value is missing.
+fn input_span(input: ParseStream<'_>, key: &Ident) -> Span {
+    // `input.span()` after a failed parse still points at the start of the value.
+    if input.is_empty() {
+        key.span()
+    } else {
+        input.span()
+    }
+}
+
+fn parse_duration(
+    input: ParseStream<'_>,
+    key: &Ident,
+    example: &str,
+) -> syn::Result<DurationValue> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return match duration::parse(&lit.value()) {
+            Ok(nanos) => Ok(DurationValue::Literal {
+                nanos,
+                span: lit.span(),
+            }),
+            Err(reason) => Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "invalid duration {:?} for `{key}`: {reason}; expected {}",
+                    lit.value(),
+                    duration::EXPECTED
+                ),
+            )),
+        };
+    }
+    let expected = format!(
+        "`{key}` takes a duration literal, such as `{example}`, or an expression of type `Duration`"
+    );
+    let fork = input.fork();
+    if let Ok(Lit::Int(_) | Lit::Float(_)) = fork.parse::<Lit>() {
+        return Err(syn::Error::new(
+            input.span(),
+            format!("{expected}: a bare number has no unit"),
+        ));
+    }
+    let expr = input
+        .parse::<Expr>()
+        .map_err(|_| syn::Error::new(input_span(input, key), expected))?;
+    Ok(DurationValue::Expr(Box::new(expr)))
+}
+
+/// A string naming one of `names`; returns the runtime's variant, spanned at the string.
+fn parse_name(
+    input: ParseStream<'_>,
+    key: &Ident,
+    names: &[(&str, &str)],
+    example: &str,
+) -> syn::Result<Ident> {
+    let list = names
+        .iter()
+        .map(|(name, _)| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let span = input_span(input, key);
+    let lit = input.parse::<LitStr>().map_err(|_| {
+        syn::Error::new(
+            span,
+            format!("`{key}` takes a string, one of {list}, such as `{example}`"),
+        )
+    })?;
+    let value = lit.value();
+    match names.iter().find(|(name, _)| *name == value) {
+        Some((_, variant)) => Ok(Ident::new(variant, lit.span())),
+        None => Err(syn::Error::new(
+            lit.span(),
+            format!("unknown `{key}` {value:?}: expected one of {list}"),
+        )),
+    }
+}
+
+fn parse_factor(input: ParseStream<'_>, key: &Ident) -> syn::Result<f64> {
+    let expected =
+        "`factor` takes a number literal of at least 1, such as `factor = 2` or `factor = 1.5`";
+    let span = input_span(input, key);
+    let value = match input.parse::<Lit>() {
+        Ok(Lit::Int(lit)) => lit.base10_parse::<f64>(),
+        Ok(Lit::Float(lit)) => lit.base10_parse::<f64>(),
+        _ => return Err(syn::Error::new(span, expected)),
+    };
+    match value {
+        Ok(factor) if factor >= 1.0 && factor.is_finite() => Ok(factor),
+        Ok(factor) if factor.is_infinite() => Err(syn::Error::new(
+            span,
+            format!("{expected}: this one is too large for an `f64`"),
+        )),
+        Ok(_) => Err(syn::Error::new(
+            span,
+            format!("{expected}: a factor below 1 would shrink the delays"),
+        )),
+        Err(_) => Err(syn::Error::new(span, expected)),
+    }
+}
+
+fn parse_expr(input: ParseStream<'_>, key: &Ident, what: &str) -> syn::Result<Expr> {
+    let span = input_span(input, key);
+    input
+        .parse::<Expr>()
+        .map_err(|_| syn::Error::new(span, format!("`{key}` takes {what}")))
+}
+
+fn parse_clone(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<Vec<Ident>> {
+    let expected = format!(
+        "`clone` takes the names of by-value arguments in parentheses, such as `{example}`"
+    );
+    if !input.peek(syn::token::Paren) {
+        return Err(syn::Error::new(input_span(input, key), expected));
+    }
+    let content;
+    syn::parenthesized!(content in input);
+    let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(&content, Ident::parse_any)
+        .map_err(|error| syn::Error::new(error.span(), &expected))?;
+    if names.is_empty() {
+        return Err(syn::Error::new(key.span(), expected));
+    }
+    let mut seen: Vec<Ident> = Vec::new();
+    for name in names {
+        if seen.contains(&name) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` is listed twice in `clone(...)`"),
+            ));
+        }
+        seen.push(name);
+    }
+    Ok(seen)
+}

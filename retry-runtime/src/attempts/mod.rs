@@ -1,0 +1,57 @@
+//! Ways of running a call's attempts: one after another ([`sequential`]: each attempt as it
+//! is, [`OneByOne`], or within a time limit, [`TimeLimit`], `attempt_timeout`) or
+//! overlapping ([`hedged`], `hedge`). Every front door runs its attempts through these; the
+//! engine decides what happens between them.
+
+mod hedged;
+mod sequential;
+mod time_limit;
+
+pub(crate) use hedged::Describe;
+pub use hedged::{HedgeFuture, Hedging, OnHedge};
+pub use sequential::RetryFuture;
+pub(crate) use time_limit::Within;
+pub use time_limit::{ByFrom, Converted, Cut, TimeLimit, TimedOut, TimeoutOutcome};
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::time::AsyncSleep;
+
+/// A way to run one async attempt. What a [`Retrying`](crate::Retrying) of
+/// `retry_async` runs its attempts with; see [`OneByOne`] and [`TimeLimit`].
+pub trait Runner<Fut: Future, S: AsyncSleep> {
+    /// The running attempt: a future of the attempt's outcome.
+    type Running: Future<Output = Fut::Output>;
+
+    /// Runs `attempt`, attempt `number` of `function`, on `sleeper`'s clock.
+    /// `until_deadline` is the time left before the call's deadline, if it has one.
+    fn run(
+        &self,
+        attempt: Fut,
+        sleeper: &S,
+        until_deadline: impl FnOnce() -> Option<Duration>,
+        function: &'static str,
+        number: u32,
+    ) -> Self::Running;
+}
+
+/// Each attempt runs until it ends, however long that takes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OneByOne;
+
+impl<Fut: Future, S: AsyncSleep> Runner<Fut, S> for OneByOne {
+    type Running = Fut;
+
+    #[inline]
+    fn run(
+        &self,
+        attempt: Fut,
+        _: &S,
+        _: impl FnOnce() -> Option<Duration>,
+        _: &'static str,
+        _: u32,
+    ) -> Fut {
+        attempt
+    }
+}

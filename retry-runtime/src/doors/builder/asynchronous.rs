@@ -1,0 +1,244 @@
+//! The async builder's own settings (`sleep`, `attempt_timeout`, `timed_out`, `hedge`) and
+//! what `.await` runs: attempts one after another, or hedged.
+
+use std::future::{Future, IntoFuture};
+use std::time::Duration;
+
+use super::{Async, Failure, Hedge, NoHedge, Operation, Retrying};
+use crate::attempts::{
+    ByFrom, Converted, Describe, HedgeFuture, Hedging, OnHedge, RetryFuture, Runner, TimeLimit,
+    TimedOut,
+};
+use crate::engine::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::outcome::Outcome;
+use crate::time::AsyncSleep;
+
+impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
+    /// The async sleep of another runtime: `sleep(delay)` returns a future that completes
+    /// after `delay` (see [`AsyncSleep`]). Without it, `tokio::time::sleep`.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// async fn my_sleep(delay: Duration) {
+    ///     // e.g. smol::Timer::after(delay).await
+    /// #   let _ = delay;
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let value: Option<u8> = Policy::new().retry_async(|| async { None }).sleep(my_sleep).await;
+    /// assert_eq!(value, None);
+    /// # }
+    /// ```
+    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T, E>, K> {
+        self.with_mode(|Async { runner, hedge, .. }| Async {
+            sleep,
+            runner,
+            hedge,
+        })
+    }
+
+    /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
+    /// before the deadline, when that is shorter) is dropped and judged as the failure
+    /// [`TimedOut`]; `when` decides whether it is retried. The outcome
+    /// type must implement [`TimeoutOutcome`](crate::TimeoutOutcome): `Result<T, E>` with
+    /// `E: From<TimedOut>`, or `Option<T>`. The timer is the call's own async sleep.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, TimedOut};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let policy = Policy::new().max_attempts(2).base(Duration::from_secs(1));
+    /// let outcome: Result<(), Box<dyn std::error::Error + Send + Sync>> = policy
+    ///     .retry_async(|| std::future::pending()) // never answers
+    ///     .attempt_timeout(Duration::from_secs(2))
+    ///     .await;
+    /// assert_eq!(outcome.unwrap_err().to_string(), "the attempt timed out after 2s");
+    /// # }
+    /// ```
+    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, E>, K> {
+        self.with_mode(|Async { sleep, hedge, .. }| Async {
+            sleep,
+            runner: TimeLimit(limit, ByFrom),
+            hedge,
+        })
+    }
+
+    /// `hedge`: attempts overlap instead of following one another. The first attempt
+    /// starts at once; while none has produced an outcome to return, another starts `delay`
+    /// after the last, up to the policy's `max_attempts` in all. The first success is
+    /// returned and the other attempts are dropped; a failure that `when` accepts starts
+    /// the next attempt at once, and one it declines is returned at once. When every
+    /// attempt has failed, the last failure is returned. No attempt starts past the
+    /// policy's `deadline` or when the budget refuses (each attempt after the first takes a
+    /// token, as a retry does); the policy's schedule (`base`, `backoff`, ...) and `hint`
+    /// play no part. `on_retry` is called as each hedged attempt starts. See the crate
+    /// docs' "Hedged attempts".
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let started = tokio::time::Instant::now();
+    /// let mut calls = 0;
+    /// let policy = Policy::new().max_attempts(3);
+    /// let value: Result<u32, ()> = policy
+    ///     .retry_async(|| {
+    ///         calls += 1;
+    ///         // The first attempt answers after 1 s, the second after 10 ms.
+    ///         let latency = if calls == 1 { 1000 } else { 10 };
+    ///         let attempt = calls;
+    ///         async move {
+    ///             tokio::time::sleep(Duration::from_millis(latency)).await;
+    ///             Ok(attempt)
+    ///         }
+    ///     })
+    ///     .hedge(Duration::from_millis(50))
+    ///     .await;
+    /// assert_eq!(value, Ok(2)); // the hedge, started at 50 ms, answered at 60 ms
+    /// assert_eq!(started.elapsed(), Duration::from_millis(60));
+    /// # }
+    /// ```
+    pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+        self.with_mode(|Async { sleep, runner, .. }| Async {
+            sleep,
+            runner,
+            hedge: Hedge(delay),
+        })
+    }
+
+    fn with_mode<M>(self, mode: impl FnOnce(Async<S, T, E>) -> M) -> Retrying<'p, Op, M, K> {
+        Retrying {
+            policy: self.policy,
+            op: self.op,
+            mode: mode(self.mode),
+            rules: self.rules,
+        }
+    }
+}
+
+impl<'p, Op, S, C, E, K> Retrying<'p, Op, Async<S, TimeLimit<C>, E>, K>
+where
+    Op: Operation<Async<S, TimeLimit<C>, E>>,
+{
+    /// How an attempt cut by [`attempt_timeout`](Retrying::attempt_timeout) becomes the
+    /// operation's failure, for a failure type that cannot implement `From<TimedOut>`
+    /// (another crate's error): the attribute's `timed_out` key.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, TimedOut};
+    /// use std::time::Duration;
+    ///
+    /// /// Another crate's error, which has no `From<TimedOut>`.
+    /// #[derive(Debug)]
+    /// struct DriverError(std::io::Error);
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let policy = Policy::new().max_attempts(2);
+    /// let result: Result<(), DriverError> = policy
+    ///     .retry_async(|| std::future::pending())
+    ///     .attempt_timeout(Duration::from_secs(1))
+    ///     .timed_out(|t: TimedOut| DriverError(std::io::Error::from(t)))
+    ///     .await;
+    /// assert_eq!(result.unwrap_err().0.kind(), std::io::ErrorKind::TimedOut);
+    /// # }
+    /// ```
+    pub fn timed_out<F>(
+        self,
+        convert: F,
+    ) -> Retrying<'p, Op, Async<S, TimeLimit<Converted<F>>, E>, K>
+    where
+        F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, E>>,
+    {
+        self.with_mode(
+            |Async {
+                 sleep,
+                 runner,
+                 hedge,
+             }| Async {
+                sleep,
+                runner: TimeLimit(runner.0, Converted(convert)),
+                hedge,
+            },
+        )
+    }
+}
+
+impl<'p, Op, Fut, S, T, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, T, NoHedge>, Rules<'p, W, O, H, A, G>>
+where
+    Op: FnMut() -> Fut,
+    Fut: Future<Output: Outcome>,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+    W: Predicate<<Fut::Output as Outcome>::Failure>,
+    O: Predicate<<Fut::Output as Outcome>::Success>,
+    H: Hint<<Fut::Output as Outcome>::Failure>,
+    A: OnRetry<Fut::Output>,
+    G: OnGiveUp<Fut::Output>,
+{
+    type Output = Fut::Output;
+    type IntoFuture = RetryFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let Async { sleep, runner, .. } = self.mode;
+        RetryFuture::new(self.policy, self.op, sleep, runner, self.rules)
+    }
+}
+
+impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+    /// The operation, and the attempts of a hedged call of `function` for it to start.
+    pub(crate) fn split<Fut>(
+        self,
+        function: &'static str,
+        overtaken: Option<fn(TimedOut) -> Fut::Output>,
+        describe: Option<Describe<Fut::Output>>,
+    ) -> (Op, Hedging<'p, Fut, S, T, K>)
+    where
+        Fut: Future,
+        S: AsyncSleep,
+        T: Runner<Fut, S>,
+    {
+        let Async {
+            sleep,
+            runner,
+            hedge: Hedge(hedge),
+        } = self.mode;
+        let mode = (sleep, runner, hedge);
+        let hedging = Hedging::new(self.policy, self.rules, mode, function, overtaken, describe);
+        (self.op, hedging)
+    }
+}
+
+impl<'p, Op, Fut, R, S, T, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
+where
+    Op: FnMut() -> Fut,
+    Fut: Future<Output = R>,
+    R: Outcome,
+    S: AsyncSleep,
+    T: Runner<Fut, S>,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R> + OnHedge<R>,
+    G: OnGiveUp<R>,
+{
+    type Output = R;
+    type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let (op, hedging) = self.split(FUNCTION, A::overtaken(), None);
+        HedgeFuture::new(op, hedging)
+    }
+}
+
+/// The name the events give the async builder.
+const FUNCTION: &str = "Policy::retry_async";

@@ -1,0 +1,183 @@
+//! The typed layer between an outcome and the [`Engine`]: the user's predicates (`when`,
+//! `when_ok`, `hint`) turn an outcome into a [`Verdict`], and the hooks (`on_retry`,
+//! `on_give_up`) hear what the engine made of it. Both front doors, the attribute's
+//! expansion and the closure builders, judge through [`Judgement`].
+
+use std::time::Duration;
+
+use super::call::{Engine, Step, Verdict};
+use super::describe::Described;
+use super::events::Event;
+use super::keys::{Hint, OnGiveUp, OnRetry, Predicate};
+use super::stop::StopReason;
+use crate::hooks::{Attempt, GiveUp};
+use crate::limits::RetryBudget;
+use crate::outcome::Outcome;
+use crate::schedule::Policy;
+
+/// Describes a failure for the `tracing` events.
+pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
+
+/// One outcome, being judged.
+#[must_use]
+pub(crate) struct Judgement<'a, R> {
+    outcome: &'a R,
+    verdict: Verdict,
+    error: Described<'a>,
+}
+
+impl<'a, R: Outcome> Judgement<'a, R> {
+    /// A failure is retryable and a success is returned, until the predicates say
+    /// otherwise; `describe` shows the failure in the events.
+    #[inline]
+    pub(crate) fn new(
+        outcome: &'a R,
+        describe: impl FnOnce(&'a R::Failure) -> Described<'a>,
+    ) -> Self {
+        let (verdict, error) = match outcome.failure() {
+            Some(failure) => (Verdict::Retryable(None), describe(failure)),
+            None if outcome.success().is_some() => (Verdict::Success, Described::Nothing),
+            None => (Verdict::Final, Described::Nothing),
+        };
+        Judgement {
+            outcome,
+            verdict,
+            error,
+        }
+    }
+
+    /// `when`: a failure is retried only when `retry_if` accepts it.
+    #[inline]
+    pub(crate) fn when(mut self, retry_if: &impl Predicate<R::Failure>) -> Self {
+        if let Some(failure) = self.outcome.failure() {
+            if !retry_if.test(failure) {
+                self.verdict = Verdict::Declined;
+            }
+        }
+        self
+    }
+
+    /// `when_ok`: a success is retried when `retry_if` accepts it.
+    #[inline]
+    pub(crate) fn when_ok(mut self, retry_if: &impl Predicate<R::Success>) -> Self {
+        if let Some(success) = self.outcome.success() {
+            if retry_if.test(success) {
+                self.verdict = Verdict::Retryable(None);
+            }
+        }
+        self
+    }
+
+    /// `hint`: the server's delay for a failure that is retried.
+    #[inline]
+    pub(crate) fn hint(mut self, hint: &impl Hint<R::Failure>) -> Self {
+        if let (Verdict::Retryable(_), Some(failure)) = (self.verdict, self.outcome.failure()) {
+            self.verdict = Verdict::Retryable(hint.hint(failure));
+        }
+        self
+    }
+}
+
+// No `Outcome` bound: a return type that is not an `Outcome` gets its one error at `new`.
+impl<'a, R> Judgement<'a, R> {
+    /// An outcome a door's own classifier judged (tower's `Classify`): its verdict as given.
+    #[inline]
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn classified(outcome: &'a R, verdict: Verdict) -> Self {
+        Judgement {
+            outcome,
+            verdict,
+            error: Described::Nothing,
+        }
+    }
+
+    /// The verdict, and the failure as the events show it.
+    pub(crate) fn verdict(&self) -> (Verdict, Described<'a>) {
+        (self.verdict, self.error)
+    }
+
+    /// The delay before the next attempt, or `None` to return the outcome. A success costs
+    /// only the budget's refund; the rest is the engine's.
+    #[inline]
+    pub(crate) fn finish(
+        self,
+        engine: &mut Engine,
+        policy: &Policy,
+        budget: Option<&RetryBudget>,
+        function: &'static str,
+        hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
+    ) -> Option<Duration> {
+        if self.verdict == Verdict::Success {
+            Engine::succeeded(budget);
+            return None;
+        }
+        let event = Event {
+            function,
+            error: self.error,
+        };
+        settle(
+            engine,
+            policy,
+            budget,
+            self.verdict,
+            event,
+            self.outcome,
+            hooks,
+        )
+    }
+}
+
+/// Hands `verdict` on `outcome` to the engine and calls the hooks with what it decided:
+/// the delay before the next attempt, or `None` to return the outcome.
+fn settle<R>(
+    engine: &mut Engine,
+    policy: &Policy,
+    budget: Option<&RetryBudget>,
+    verdict: Verdict,
+    event: Event<'_>,
+    outcome: &R,
+    hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
+) -> Option<Duration> {
+    match engine.step(policy, budget, verdict, event) {
+        Step::Return => None,
+        Step::Retry(delay) => {
+            on_retry(engine, hooks.0, delay, outcome);
+            Some(delay)
+        }
+        Step::GiveUp(reason) => {
+            on_give_up(engine, hooks.1, reason, outcome);
+            None
+        }
+    }
+}
+
+/// Calls `hook`, if one is set, after `engine` decided to retry.
+#[inline]
+pub(crate) fn on_retry<R, A: OnRetry<R>>(engine: &Engine, hook: &A, delay: Duration, outcome: &R) {
+    if A::SET {
+        hook.on_retry(&Attempt {
+            number: engine.retried(),
+            delay,
+            elapsed: engine.elapsed(),
+            outcome,
+        });
+    }
+}
+
+/// Calls `hook`, if one is set, after `engine` gave up for `reason`.
+#[inline]
+pub(crate) fn on_give_up<R, G: OnGiveUp<R>>(
+    engine: &Engine,
+    hook: &G,
+    reason: StopReason,
+    outcome: &R,
+) {
+    if G::SET {
+        hook.on_give_up(&GiveUp {
+            attempts: engine.attempt(),
+            elapsed: engine.elapsed(),
+            reason,
+            outcome,
+        });
+    }
+}
