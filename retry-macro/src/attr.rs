@@ -5,7 +5,6 @@
 //! mistake in the attribute is reported at once, each at its own token.
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, Token};
@@ -13,7 +12,7 @@ use syn::{Expr, Ident, Token};
 use crate::errors::Errors;
 use crate::keys::{self, KEYS, Key};
 use crate::values::parse_value;
-pub(crate) use crate::values::{DurationValue, Value};
+pub(crate) use crate::values::{DurationValue, Krate, Value};
 
 /// The keys that were given, each with the token it was given at, in the order of
 /// [`KEYS`].
@@ -27,24 +26,6 @@ pub(crate) struct Given {
     pub key: &'static Key,
     pub ident: Ident,
     pub value: Value,
-}
-
-/// The path of the runtime crate, kept as token trees. It is written several times per
-/// expansion, and trees are appended to the output where a token stream would cost a round
-/// trip to the compiler each time.
-#[derive(Clone)]
-pub(crate) struct Krate(Vec<TokenTree>);
-
-impl Krate {
-    pub(crate) fn new(path: TokenStream) -> Self {
-        Krate(path.into_iter().collect())
-    }
-}
-
-impl ToTokens for Krate {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(self.0.iter().cloned());
-    }
 }
 
 impl Args {

@@ -46,7 +46,7 @@ use crate::async_trait;
 use crate::attr::{self, Args, DurationValue, Krate, Value};
 use crate::errors::Errors;
 use crate::keys::{self, Emit};
-use crate::loops;
+use crate::loops::{self, Parts};
 use crate::valid;
 
 /// The whole macro: the expansion, or the original fn and every error found.
@@ -68,24 +68,6 @@ pub(crate) fn retry(args: TokenStream, item: &TokenStream) -> TokenStream {
         (None, Some(func)) => expand(&args, func),
         (errors, _) => quote!(#errors #item),
     }
-}
-
-/// What both ways of retrying (one attempt after another, or hedged) build on.
-pub(crate) struct Parts<'a> {
-    pub(crate) args: &'a Args,
-    pub(crate) krate: Krate,
-    /// A key's value as the expansion writes it.
-    pub(crate) key_value: &'a dyn Fn(&Value) -> TokenStream,
-    /// The fn's return type (each `impl Trait` as `_`), and where it was written.
-    pub(crate) ret: Type,
-    pub(crate) ret_span: Span,
-    /// How the expansion refers to the policy: a local, or an inline `const` block.
-    pub(crate) policy: TokenStream,
-    /// The fn's name, for the events.
-    pub(crate) function: String,
-    /// The body, with the `clone(...)` statements on top.
-    pub(crate) body: TokenStream,
-    pub(crate) body_span: Span,
 }
 
 fn expand(args: &Args, func: RetryFn) -> TokenStream {

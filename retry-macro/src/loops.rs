@@ -6,13 +6,30 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::{Ident, Type};
 
 use crate::attr::{Args, Krate, Value};
-use crate::expand::Parts;
 use crate::keys::{self, Emit};
 
 // The names of the expansion's locals that several of its pieces must spell alike (all are
 // mixed-site, so user code can neither see nor shadow them).
 const OUTCOME: &str = "__retry_outcome";
 const DELAY: &str = "__retry_delay";
+
+/// What both ways of retrying (one attempt after another, or hedged) build on.
+pub(crate) struct Parts<'a> {
+    pub(crate) args: &'a Args,
+    pub(crate) krate: Krate,
+    /// A key's value as the expansion writes it.
+    pub(crate) key_value: &'a dyn Fn(&Value) -> TokenStream,
+    /// The fn's return type (each `impl Trait` as `_`), and where it was written.
+    pub(crate) ret: Type,
+    pub(crate) ret_span: Span,
+    /// How the expansion refers to the policy: a local, or an inline `const` block.
+    pub(crate) policy: TokenStream,
+    /// The fn's name, for the events.
+    pub(crate) function: String,
+    /// The body, with the `clone(...)` statements on top.
+    pub(crate) body: TokenStream,
+    pub(crate) body_span: Span,
+}
 
 /// Attempts one after another: a `Retry`, and a loop of an attempt, its verdict, a sleep.
 pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {

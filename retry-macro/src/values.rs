@@ -1,16 +1,33 @@
 //! The values of the keys: each key's [`Form`] parsed into a [`Value`], with the message
 //! that says what the key accepts, and each value written back as the expansion needs it.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 
-use crate::attr::Krate;
 use crate::duration;
 use crate::keys::{Form, Key};
+
+/// The path of the runtime crate, kept as token trees. It is written several times per
+/// expansion, and trees are appended to the output where a token stream would cost a round
+/// trip to the compiler each time.
+#[derive(Clone)]
+pub(crate) struct Krate(Vec<TokenTree>);
+
+impl Krate {
+    pub(crate) fn new(path: TokenStream) -> Self {
+        Krate(path.into_iter().collect())
+    }
+}
+
+impl ToTokens for Krate {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.0.iter().cloned());
+    }
+}
 
 /// A key's value, parsed by its [`Form`].
 pub(crate) enum Value {

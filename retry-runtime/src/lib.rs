@@ -56,8 +56,7 @@ pub mod __private {
 pub use attempts::{ByFrom, Converted, Cut, TimedOut, TimeoutOutcome};
 pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
-pub use engine::StopReason;
-pub use hooks::{Attempt, GiveUp};
+pub use hooks::{Attempt, GiveUp, StopReason};
 pub use http::{retry_after, retry_after_at};
 pub use limits::RetryBudget;
 pub use outcome::Outcome;

@@ -27,9 +27,9 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
-use crate::engine::{Described, Engine, Event, StopReason, Verdict, on_give_up, on_retry};
+use crate::engine::{Described, Engine, Event, Verdict, on_give_up, on_retry};
 use crate::engine::{Hint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
-use crate::hooks::Attempt;
+use crate::hooks::{Attempt, StopReason};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, Timing};

@@ -25,7 +25,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimeoutOutcome, Within};
+use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
 use crate::doors::builder::{Async, Hedge, NoHedge, Operation, Retrying};
 use crate::engine::{Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules};
@@ -293,7 +293,7 @@ pub trait CannotBeCut {}
 pub struct Uncut;
 
 impl<R> Cut<R> for Uncut {
-    fn cut(&self, _: crate::TimedOut) -> R {
+    fn cut(&self, _: TimedOut) -> R {
         unreachable!("a `#[retry]` fn whose outcome cannot be cut does not compile")
     }
 }

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use super::events::{self, Event};
-use super::stop::StopReason;
+use crate::hooks::StopReason;
 use crate::limits::RetryBudget;
 use crate::schedule::{Cursor, Policy, ThreadRandom};
 use crate::time::{Clock, Timing};

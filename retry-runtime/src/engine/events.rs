@@ -17,7 +17,7 @@ mod enabled {
     use std::time::Duration;
 
     use super::Event;
-    use crate::engine::StopReason;
+    use crate::hooks::StopReason;
 
     /// Whether a call should read the clock for the events' `elapsed`: only when a
     /// subscriber listens at `WARN` or finer.
@@ -94,7 +94,7 @@ mod enabled {
     use std::time::Duration;
 
     use super::Event;
-    use crate::engine::StopReason;
+    use crate::hooks::StopReason;
 
     #[inline]
     pub(crate) fn read_the_clock() -> bool {

@@ -8,12 +8,12 @@ mod describe;
 pub(crate) mod events;
 mod judgement;
 mod keys;
-mod stop;
+mod rules;
 
 pub(crate) use call::{Engine, Verdict};
 pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described};
 pub(crate) use events::Event;
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry};
-pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
-pub use stop::StopReason;
+pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
+pub use rules::Rules;
