@@ -2,6 +2,7 @@
 //! hook: no lost update, the hook called once per retry, statistics per call. (200: with
 //! the largest budget gRFC A6 allows, 1,000 tokens, even if every call took both its tokens
 //! before any gave one back, 600 would be left, above half: no retry is refused.)
+#![cfg(feature = "tokio")]
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};

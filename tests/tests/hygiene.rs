@@ -1,4 +1,5 @@
 //! The expansion uses fully qualified paths and names no user code can see or clash with.
+#![cfg(feature = "tokio")]
 #![deny(unused_qualifications)]
 #![allow(dead_code, non_camel_case_types)]
 

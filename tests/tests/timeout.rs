@@ -1,5 +1,6 @@
 //! `attempt_timeout`: an attempt still running after its time is dropped and judged as the
 //! failure `TimedOut`, on tokio's paused clock with exact times.
+#![cfg(feature = "tokio")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,5 +1,6 @@
 //! The `tracing` feature: one WARN event per retry and one ERROR event per give-up (DEBUG
 //! when `when` declined the failure), with stable field names, target `retry_runtime`.
+#![cfg(all(feature = "tracing", feature = "tokio"))]
 
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -8,25 +8,25 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-#[path = "../retry-macro/src/ast.rs"]
+#[path = "../../retry-macro/src/ast.rs"]
 mod ast;
-#[path = "../retry-macro/src/async_trait.rs"]
+#[path = "../../retry-macro/src/async_trait.rs"]
 mod async_trait;
-#[path = "../retry-macro/src/attr.rs"]
+#[path = "../../retry-macro/src/attr.rs"]
 mod attr;
-#[path = "../retry-macro/src/duration.rs"]
+#[path = "../../retry-macro/src/duration.rs"]
 mod duration;
-#[path = "../retry-macro/src/errors.rs"]
+#[path = "../../retry-macro/src/errors.rs"]
 mod errors;
-#[path = "../retry-macro/src/expand.rs"]
+#[path = "../../retry-macro/src/expand.rs"]
 mod expand;
-#[path = "../retry-macro/src/keys.rs"]
+#[path = "../../retry-macro/src/keys.rs"]
 mod keys;
-#[path = "../retry-macro/src/loops.rs"]
+#[path = "../../retry-macro/src/loops.rs"]
 mod loops;
-#[path = "../retry-macro/src/valid.rs"]
+#[path = "../../retry-macro/src/valid.rs"]
 mod valid;
-#[path = "../retry-macro/src/values.rs"]
+#[path = "../../retry-macro/src/values.rs"]
 mod values;
 
 use std::io::Write;

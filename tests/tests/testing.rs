@@ -1,4 +1,5 @@
 //! `testing::record*`, `Policy::retry*` and `retry_call`.
+#![cfg(feature = "tokio")]
 
 use std::cell::Cell;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! `#[retry]` with `#[tracing::instrument]`, in either order. The outer attribute wraps the
 //! inner one's output: with `#[retry]` outside, one span covers the whole call; with
 //! `#[instrument]` outside, each attempt gets a span of its own.
+#![cfg(feature = "tokio")]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,6 @@
 //! Zero heap allocations: on the success path and per retry, sync and async, with and
 //! without jitter (after the first call on a thread, which sets up thread-locals).
+#![cfg(feature = "tokio")]
 
 use std::cell::Cell;
 

@@ -1,5 +1,6 @@
 //! Behaviours that users found wrong and that are fixed: each test here failed before its
 //! fix (the closing note of the change says how).
+#![cfg(feature = "tokio")]
 
 use std::future::{Future, IntoFuture};
 use std::pin::pin;

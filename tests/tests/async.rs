@@ -1,4 +1,5 @@
 //! Async fns: the same loop with `.await`, a `Send` future, and sleeps through tokio.
+#![cfg(feature = "tokio")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,5 +1,6 @@
 //! `#[retry]` on the methods of `#[async_trait]` impls and traits: the retry loop runs
 //! inside the boxed future, which stays `Send`, and is called through `dyn Trait`.
+#![cfg(feature = "tokio")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

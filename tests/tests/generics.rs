@@ -1,4 +1,5 @@
 //! Generic fns, lifetimes, `where` clauses and `impl Trait` arguments.
+#![cfg(feature = "tokio")]
 
 use std::cell::Cell;
 use std::fmt::Display;

@@ -1,5 +1,6 @@
 //! `hedge`: attempts that overlap, on tokio's paused clock with exact times. Each scenario
 //! runs through a `#[retry(hedge = ...)]` fn and through the `retry_async` builder.
+#![cfg(feature = "tokio")]
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,4 +1,5 @@
 //! A panic in the body, a predicate or a hook is not retried: it propagates unchanged.
+#![cfg(feature = "tokio")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,4 +1,5 @@
 //! Methods: every receiver, trait impl methods and trait default methods.
+#![cfg(feature = "tokio")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,5 +1,6 @@
 //! Dropping a retried call, while it sleeps or while an attempt is in flight, stops
 //! everything and leaks nothing; a later call starts afresh; `tokio::time::timeout` works.
+#![cfg(feature = "tokio")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
