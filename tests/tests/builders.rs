@@ -30,9 +30,9 @@ impl Service {
     }
 }
 
-/// What `on_retry` saw: attempt number, delay, elapsed (ms), error.
+/// What `on_retry` saw: attempt number, delay, elapsed (to 5 ms), error.
 type Retried = (u32, Duration, Duration, Option<u16>);
-/// What `on_give_up` saw: attempts, elapsed (ms), reason, error.
+/// What `on_give_up` saw: attempts, elapsed (to 5 ms), reason, error.
 type GaveUp = (u32, Duration, StopReason, Option<u16>);
 
 /// Everything a call did that a user can see.
@@ -73,10 +73,12 @@ impl Log {
     }
 }
 
-/// Elapsed time to the millisecond: the recorded sleeps are exact, the attempts' own
-/// running time is not.
+/// Elapsed time rounded down to 5 ms: the recorded sleeps are exact (whole multiples of
+/// 10 ms here), the attempts' own running time is not: well under a millisecond on an idle
+/// machine, a few on a loaded one (a cold CI run measured 2 ms).
 fn millis(elapsed: Duration) -> Duration {
-    Duration::from_millis(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+    let millis = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(millis - millis % 5)
 }
 
 /// Runs `run` under a recording against a fresh service with `script`.
