@@ -27,7 +27,7 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
-use crate::engine::{Described, Engine, Event, Verdict, on_give_up, on_retry};
+use crate::engine::{Call, Described, Engine, Verdict, on_give_up, on_retry};
 use crate::engine::{Hint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
 use crate::hooks::{Attempt, StopReason};
 use crate::outcome::Outcome;
@@ -177,25 +177,25 @@ where
     /// [`next`](Hedging::next), polled.
     pub fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
         let mut this = self.project();
-        let budget = this.rules.budget.or(this.policy.budget);
+        let rules = &*this.rules;
+        let mut call = Call::new(this.engine, this.policy, rules.budget, this.function);
         loop {
             let Poll::Ready(outcome) = poll_any(this.first.as_mut(), this.rest, cx) else {
                 break;
             };
-            let rules = &*this.rules;
             let (verdict, error) = rules.assess(&outcome).verdict();
             let error = this.describe.map_or(error, |describe| describe(&outcome));
             let reason = match verdict {
                 Verdict::Success => {
-                    Engine::succeeded(budget);
+                    call.limits.succeeded();
                     None
                 }
                 Verdict::Final => None,
                 Verdict::Declined => Some(StopReason::NotRetryable),
                 Verdict::Retryable(_) => {
-                    match this.engine.hedge(this.policy, budget, this.function) {
+                    match call.hedge() {
                         Ok(()) => {
-                            on_retry(this.engine, &rules.on_retry, Duration::ZERO, &outcome);
+                            on_retry(call.engine, &rules.on_retry, Duration::ZERO, &outcome);
                             return Poll::Ready(None);
                         }
                         Err(reason) => {
@@ -215,13 +215,9 @@ where
             this.first.set(None);
             *this.rest = None;
             this.timer.set(None);
-            let event = Event {
-                function: this.function,
-                error,
-            };
             if let Some(reason) = reason {
-                this.engine.stop(reason, event);
-                on_give_up(this.engine, &rules.on_give_up, reason, &outcome);
+                call.give_up(reason, error);
+                on_give_up(call.engine, &rules.on_give_up, reason, &outcome);
             }
             return Poll::Ready(Some(outcome));
         }
@@ -234,15 +230,10 @@ where
         }
         this.timer.set(None);
         let room = room(this.first.as_ref().get_ref().as_ref(), this.rest.as_ref());
-        if room
-            && this
-                .engine
-                .hedge(this.policy, budget, this.function)
-                .is_ok()
-        {
+        if room && call.hedge().is_ok() {
             if let Some(overtaken) = this.overtaken {
                 let outcome = overtaken(TimedOut::new(*this.hedge));
-                on_retry(this.engine, &this.rules.on_retry, Duration::ZERO, &outcome);
+                on_retry(call.engine, &rules.on_retry, Duration::ZERO, &outcome);
             }
             return Poll::Ready(None);
         }

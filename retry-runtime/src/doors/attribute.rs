@@ -28,7 +28,9 @@ use std::time::Duration;
 use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
 use crate::doors::builder::{Async, Hedge, NoHedge, Operation, Retrying};
-use crate::engine::{Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules};
+use crate::engine::{
+    Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
+};
 use crate::engine::{Hint, Predicate};
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::RetryBudget;
@@ -113,7 +115,7 @@ impl Retry {
             judgement: Judgement::new(outcome, describe),
             engine: &mut self.engine,
             policy,
-            budget: policy.budget,
+            budget: None,
             function,
             on_retry: NoHook,
             on_give_up: NoHook,
@@ -223,8 +225,10 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
         G: OnGiveUp<R>,
     {
         let hooks = (&self.on_retry, &self.on_give_up);
-        self.judgement
-            .finish(self.engine, self.policy, self.budget, self.function, hooks)
+        self.judgement.finish(
+            Call::new(self.engine, self.policy, self.budget, self.function),
+            hooks,
+        )
     }
 }
 

@@ -41,7 +41,7 @@
 
 use std::time::Duration;
 
-use crate::engine::{Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
+use crate::engine::{Call, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
 pub use crate::http::Resendable;
 use crate::limits::RetryBudget;
 use crate::schedule::Policy;
@@ -244,15 +244,9 @@ where
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
-        let budget = self.budget.or(self.policy.budget);
+        let call = Call::new(&mut self.engine, &self.policy, self.budget, FUNCTION);
         let hooks = (&self.on_retry, &self.on_give_up);
-        let delay = Judgement::classified(&*result, verdict).finish(
-            &mut self.engine,
-            &self.policy,
-            budget,
-            FUNCTION,
-            hooks,
-        );
+        let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
 

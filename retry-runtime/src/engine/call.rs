@@ -9,9 +9,10 @@
 
 use std::time::Duration;
 
+use super::describe::Described;
 use super::events::{self, Event};
 use crate::hooks::StopReason;
-use crate::limits::RetryBudget;
+use crate::limits::{Limits, RetryBudget};
 use crate::schedule::{Cursor, Policy, ThreadRandom};
 use crate::time::{Clock, Timing};
 
@@ -97,37 +98,28 @@ impl Engine {
         self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed)
     }
 
-    /// Settles a success that is returned: the budget gets its tokens back. Nothing else
-    /// is kept of it, so this needs no engine at all.
-    #[inline]
-    pub(crate) fn succeeded(budget: Option<&RetryBudget>) {
-        if let Some(budget) = budget {
-            budget.record_success();
-        }
-    }
-
     /// Takes the verdict on the attempt that just ended and says what happens next.
     pub(crate) fn step(
         &mut self,
         policy: &Policy,
-        budget: Option<&RetryBudget>,
+        limits: Limits<'_>,
         verdict: Verdict,
         event: Event<'_>,
     ) -> Step {
         let Verdict::Retryable(hint) = verdict else {
-            return self.conclude(policy, budget, verdict, event);
+            return self.not_retried(policy, limits, verdict, event);
         };
         // One borrow of the cursor for the whole step: the attempt just judged is its
         // retry number plus one.
         let cursor = self.cursor_mut(policy);
         let attempts = cursor.attempts();
-        // Every retryable outcome takes a token, the last attempt's included (as in gRPC).
-        let budget_allows = budget.is_none_or(RetryBudget::record_failure);
+        // Every retryable outcome is counted by the limits, the last attempt's included.
+        let allowed = limits.allow_retry();
         if attempts >= policy.max_attempts {
-            return self.give_up(attempts, StopReason::Attempts, event);
+            return self.give_up_at(attempts, StopReason::Attempts, event);
         }
-        if !budget_allows {
-            return self.give_up(attempts, StopReason::Budget, event);
+        if !allowed {
+            return self.give_up_at(attempts, StopReason::Budget, event);
         }
         // A hinted retry still moves the schedule on by one step, as any retry does.
         let scheduled = cursor.jittered(policy, &mut ThreadRandom);
@@ -145,7 +137,7 @@ impl Engine {
             if let Some(cursor) = &mut self.cursor {
                 cursor.seek(attempts - 1);
             }
-            return self.give_up(attempts, StopReason::Deadline, event);
+            return self.give_up_at(attempts, StopReason::Deadline, event);
         }
         events::retrying(event, attempts, delay, elapsed);
         Step::Retry(delay)
@@ -166,7 +158,7 @@ impl Engine {
     pub(crate) fn hedge(
         &mut self,
         policy: &Policy,
-        budget: Option<&RetryBudget>,
+        limits: Limits<'_>,
         function: &'static str,
     ) -> Result<(), StopReason> {
         let started = self.attempt();
@@ -177,7 +169,7 @@ impl Engine {
         if policy.deadline.is_some_and(|deadline| elapsed >= deadline) {
             return Err(StopReason::Deadline);
         }
-        if !budget.is_none_or(RetryBudget::try_acquire) {
+        if !limits.allow_hedge() {
             return Err(StopReason::Budget);
         }
         // In a hedged call the cursor counts the attempts started, not the ones judged.
@@ -186,29 +178,29 @@ impl Engine {
         Ok(())
     }
 
-    /// Gives up a hedged call for `reason`: every attempt started has ended, or one was
-    /// declined.
-    pub(crate) fn stop(&self, reason: StopReason, event: Event<'_>) {
-        self.give_up(self.attempt(), reason, event);
+    /// Gives up the call for `reason` after the attempts counted so far (a hedged call:
+    /// every attempt started has ended, or one was declined).
+    pub(crate) fn give_up(&self, reason: StopReason, event: Event<'_>) {
+        self.give_up_at(self.attempt(), reason, event);
     }
 
     /// A verdict that retries nothing: the outcome is returned.
     #[cold]
-    fn conclude(
+    fn not_retried(
         &mut self,
         policy: &Policy,
-        budget: Option<&RetryBudget>,
+        limits: Limits<'_>,
         verdict: Verdict,
         event: Event<'_>,
     ) -> Step {
         match verdict {
             Verdict::Success => {
-                Engine::succeeded(budget);
+                limits.succeeded();
                 Step::Return
             }
             Verdict::Declined => {
                 let attempts = self.count(policy);
-                self.give_up(attempts, StopReason::NotRetryable, event)
+                self.give_up_at(attempts, StopReason::NotRetryable, event)
             }
             Verdict::Final | Verdict::Retryable(_) => Step::Return,
         }
@@ -226,11 +218,64 @@ impl Engine {
         self.attempt()
     }
 
+    /// Gives up the call after `attempts` for `reason`.
     #[cold]
-    fn give_up(&self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
+    fn give_up_at(&self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
         let elapsed = self.elapsed();
         events::giving_up(event, attempts, reason, elapsed);
         Step::GiveUp(reason)
+    }
+}
+
+/// One call as a door hands it to the engine: its state, its policy, the limits it
+/// consults and its name in the events. Every door builds it with [`Call::new`], the one
+/// place where a call's limits are resolved.
+pub(crate) struct Call<'c> {
+    pub(crate) engine: &'c mut Engine,
+    pub(crate) policy: &'c Policy,
+    pub(crate) limits: Limits<'c>,
+    pub(crate) function: &'static str,
+}
+
+impl<'c> Call<'c> {
+    /// `engine`'s call of `function` under `policy`, with the `budget` given to it (the
+    /// key or the builder's), else the policy's.
+    #[inline]
+    pub(crate) fn new(
+        engine: &'c mut Engine,
+        policy: &'c Policy,
+        budget: Option<&'c RetryBudget>,
+        function: &'static str,
+    ) -> Self {
+        let limits = Limits::new(budget.or(policy.budget));
+        Call {
+            engine,
+            policy,
+            limits,
+            function,
+        }
+    }
+
+    /// Starts one more attempt of a hedged call now, if the policy and the limits allow it
+    /// (see [`Engine::hedge`]).
+    #[inline]
+    pub(crate) fn hedge(&mut self) -> Result<(), StopReason> {
+        self.engine.hedge(self.policy, self.limits, self.function)
+    }
+
+    /// Gives the call up for `reason`, its last failure shown as `error`.
+    #[inline]
+    pub(crate) fn give_up(&self, reason: StopReason, error: Described<'_>) {
+        self.engine.give_up(reason, self.event(error));
+    }
+
+    /// The `tracing` event's view of this call with `error`.
+    #[inline]
+    pub(crate) fn event<'e>(&self, error: Described<'e>) -> Event<'e> {
+        Event {
+            function: self.function,
+            error,
+        }
     }
 }
 
@@ -279,11 +324,11 @@ mod tests {
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
         let delays: Vec<_> = (0..3)
-            .map(|_| delay(engine.step(&policy, None, retry, EVENT)))
+            .map(|_| delay(engine.step(&policy, Limits::NONE, retry, EVENT)))
             .collect();
         assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
         assert_eq!(
-            reason(engine.step(&policy, None, retry, EVENT)),
+            reason(engine.step(&policy, Limits::NONE, retry, EVENT)),
             StopReason::Attempts
         );
         assert_eq!(engine.attempt(), 4);
@@ -294,11 +339,11 @@ mod tests {
         let policy = Policy::new();
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         assert_eq!(
-            engine.step(&policy, None, Verdict::Success, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Success, EVENT),
             Step::Return
         );
         assert_eq!(
-            engine.step(&policy, None, Verdict::Final, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Final, EVENT),
             Step::Return
         );
         // Nothing is kept of a call that did not fail.
@@ -311,7 +356,12 @@ mod tests {
         let policy = Policy::new();
         let budget = RetryBudget::new(10, 1.0);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
-        let step = engine.step(&policy, Some(&budget), Verdict::Declined, EVENT);
+        let step = engine.step(
+            &policy,
+            Limits::new(Some(&budget)),
+            Verdict::Declined,
+            EVENT,
+        );
         assert_eq!(reason(step), StopReason::NotRetryable);
         assert!((budget.tokens() - 10.0).abs() < 1e-9);
     }
@@ -322,10 +372,10 @@ mod tests {
         let budget = RetryBudget::new(4, 1.0);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
-        delay(engine.step(&policy, Some(&budget), retry, EVENT)); // 3 left
-        let step = engine.step(&policy, Some(&budget), retry, EVENT); // 2 left
+        delay(engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT)); // 3 left
+        let step = engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT); // 2 left
         assert_eq!(reason(step), StopReason::Budget);
-        Engine::succeeded(Some(&budget));
+        Limits::new(Some(&budget)).succeeded();
         assert!((budget.tokens() - 3.0).abs() < 1e-9);
     }
 
@@ -334,7 +384,12 @@ mod tests {
         let policy = Policy::new().max_attempts(1);
         let budget = RetryBudget::new(2, 1.0);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
-        let step = engine.step(&policy, Some(&budget), Verdict::Retryable(None), EVENT);
+        let step = engine.step(
+            &policy,
+            Limits::new(Some(&budget)),
+            Verdict::Retryable(None),
+            EVENT,
+        );
         assert_eq!(reason(step), StopReason::Attempts);
         assert!((budget.tokens() - 1.0).abs() < 1e-9);
     }
@@ -349,21 +404,21 @@ mod tests {
         let hinted = |hint| Verdict::Retryable(Some(hint));
         // Retry 0 is scheduled at 10 ms: the hint of 30 ms lengthens it.
         assert_eq!(
-            delay(engine.step(&policy, None, hinted(MS * 30), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 30), EVENT)),
             MS * 30
         );
         // Retry 1 (20 ms): a hint of 70 ms is capped by `max_delay`.
         assert_eq!(
-            delay(engine.step(&policy, None, hinted(MS * 70), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 70), EVENT)),
             MS * 50
         );
         // Retry 2 (40 ms): `Retry-After: 0` does not skip the backoff.
         assert_eq!(
-            delay(engine.step(&policy, None, hinted(Duration::ZERO), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(Duration::ZERO), EVENT)),
             MS * 40
         );
         // Each hinted retry moved the schedule on: retry 3 is 80 ms, capped at 50 ms.
-        let next = engine.step(&policy, None, Verdict::Retryable(None), EVENT);
+        let next = engine.step(&policy, Limits::NONE, Verdict::Retryable(None), EVENT);
         assert_eq!(delay(next), MS * 50);
     }
 
@@ -372,10 +427,16 @@ mod tests {
         let policy = Policy::new().max_attempts(3).base(MS);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let parked = Verdict::Retryable(Some(Duration::from_secs(99_999_999_999)));
-        assert_eq!(delay(engine.step(&policy, None, parked, EVENT)), HINT_CAP);
+        assert_eq!(
+            delay(engine.step(&policy, Limits::NONE, parked, EVENT)),
+            HINT_CAP
+        );
         assert_eq!(HINT_CAP, Duration::from_secs(60));
         let max = Verdict::Retryable(Some(Duration::MAX));
-        assert_eq!(delay(engine.step(&policy, None, max, EVENT)), HINT_CAP);
+        assert_eq!(
+            delay(engine.step(&policy, Limits::NONE, max, EVENT)),
+            HINT_CAP
+        );
     }
 
     #[test]
@@ -383,15 +444,15 @@ mod tests {
         let policy = Policy::new().max_attempts(10).base(MS).deadline(MS * 120);
         let far = Verdict::Retryable(Some(Duration::from_secs(1)));
         let (step, _) = testing::record(|| {
-            Engine::new(&policy, false, Timing::Sync).step(&policy, None, far, EVENT)
+            Engine::new(&policy, false, Timing::Sync).step(&policy, Limits::NONE, far, EVENT)
         });
         assert_eq!(reason(step), StopReason::Deadline);
         let near = Verdict::Retryable(Some(MS * 50));
         let (steps, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
-            let first = engine.step(&policy, None, near, EVENT);
+            let first = engine.step(&policy, Limits::NONE, near, EVENT);
             crate::time::sleep(delay(first));
-            (first, engine.step(&policy, None, near, EVENT))
+            (first, engine.step(&policy, Limits::NONE, near, EVENT))
         });
         // 50 ms fits in 120 ms; then 50 + 50 does, and a third would pass it.
         assert_eq!(delay(steps.0), MS * 50);
@@ -406,19 +467,22 @@ mod tests {
         // For each hedge started, `retried` is the attempts started before it.
         let started = |engine: &mut Engine, budget| {
             engine
-                .hedge(&policy, budget, "f")
+                .hedge(&policy, Limits::new(budget), "f")
                 .map(|()| engine.retried())
         };
         assert_eq!(started(&mut engine, Some(&budget)), Ok(1));
         assert_eq!(started(&mut engine, Some(&budget)), Ok(2));
         // 4 tokens left: a third hedge would leave 3, not above half of 6.
-        let refused = engine.hedge(&policy, Some(&budget), "f");
+        let refused = engine.hedge(&policy, Limits::new(Some(&budget)), "f");
         assert_eq!(refused, Err(StopReason::Budget));
         assert!((budget.tokens() - 4.0).abs() < 1e-9);
         assert_eq!(started(&mut engine, None), Ok(3));
-        assert_eq!(engine.hedge(&policy, None, "f"), Err(StopReason::Attempts));
+        assert_eq!(
+            engine.hedge(&policy, Limits::NONE, "f"),
+            Err(StopReason::Attempts)
+        );
         assert_eq!(engine.attempt(), 4);
-        engine.stop(StopReason::Attempts, EVENT);
+        engine.give_up(StopReason::Attempts, EVENT);
         assert_eq!(engine.attempt(), 4);
     }
 
@@ -427,9 +491,11 @@ mod tests {
         let policy = Policy::new().max_attempts(10).deadline(MS * 100);
         let (results, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
-            let before = engine.hedge(&policy, None, "f").map(|()| engine.retried());
+            let before = engine
+                .hedge(&policy, Limits::NONE, "f")
+                .map(|()| engine.retried());
             crate::time::sleep(MS * 100);
-            (before, engine.hedge(&policy, None, "f"))
+            (before, engine.hedge(&policy, Limits::NONE, "f"))
         });
         assert_eq!(results, (Ok(1), Err(StopReason::Deadline)));
     }

@@ -5,14 +5,12 @@
 
 use std::time::Duration;
 
-use super::call::{Engine, Step, Verdict};
+use super::call::{Call, Engine, Step, Verdict};
 use super::describe::Described;
 use super::events::Event;
 use super::keys::{Hint, OnGiveUp, OnRetry, Predicate};
 use crate::hooks::{Attempt, GiveUp, StopReason};
-use crate::limits::RetryBudget;
 use crate::outcome::Outcome;
-use crate::schedule::Policy;
 
 /// Describes a failure for the `tracing` events.
 pub type Describer<'d, E> = &'d dyn for<'x> Fn(&'x E) -> Described<'x>;
@@ -100,44 +98,34 @@ impl<'a, R> Judgement<'a, R> {
     #[inline]
     pub(crate) fn finish(
         self,
-        engine: &mut Engine,
-        policy: &Policy,
-        budget: Option<&RetryBudget>,
-        function: &'static str,
+        call: Call<'_>,
         hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
     ) -> Option<Duration> {
         if self.verdict == Verdict::Success {
-            Engine::succeeded(budget);
+            call.limits.succeeded();
             return None;
         }
-        let event = Event {
-            function,
-            error: self.error,
-        };
-        settle(
-            engine,
-            policy,
-            budget,
-            self.verdict,
-            event,
-            self.outcome,
-            hooks,
-        )
+        let event = call.event(self.error);
+        settle(call, self.verdict, event, self.outcome, hooks)
     }
 }
 
 /// Hands `verdict` on `outcome` to the engine and calls the hooks with what it decided:
 /// the delay before the next attempt, or `None` to return the outcome.
 fn settle<R>(
-    engine: &mut Engine,
-    policy: &Policy,
-    budget: Option<&RetryBudget>,
+    call: Call<'_>,
     verdict: Verdict,
     event: Event<'_>,
     outcome: &R,
     hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
 ) -> Option<Duration> {
-    match engine.step(policy, budget, verdict, event) {
+    let Call {
+        engine,
+        policy,
+        limits,
+        ..
+    } = call;
+    match engine.step(policy, limits, verdict, event) {
         Step::Return => None,
         Step::Retry(delay) => {
             on_retry(engine, hooks.0, delay, outcome);

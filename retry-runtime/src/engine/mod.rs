@@ -10,9 +10,8 @@ mod judgement;
 mod keys;
 mod rules;
 
-pub(crate) use call::{Engine, Verdict};
+pub(crate) use call::{Call, Engine, Verdict};
 pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described};
-pub(crate) use events::Event;
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry};
 pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};

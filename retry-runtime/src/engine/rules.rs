@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::call::Engine;
+use super::call::{Call, Engine};
 use super::describe::Described;
 use super::judgement::Judgement;
 use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
@@ -76,12 +76,8 @@ impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
         A: OnRetry<R>,
         G: OnGiveUp<R>,
     {
-        self.assess(outcome).finish(
-            engine,
-            policy,
-            self.budget.or(policy.budget),
-            function,
-            (&self.on_retry, &self.on_give_up),
-        )
+        let call = Call::new(engine, policy, self.budget, function);
+        self.assess(outcome)
+            .finish(call, (&self.on_retry, &self.on_give_up))
     }
 }
