@@ -8,7 +8,7 @@
 //! // Output (`tests/expand/*.expanded.rs` has whole examples):
 //! fn f(x: u32) -> Result<u8, E> {
 //!     use ::retry_runtime::__private::reserved::*; // shadows module items of these names
-//!     let mut __retry_state = ::retry_runtime::__private::Retry::blocking(&const {
+//!     let mut __retry_state = ::retry_runtime::__private::CallState::blocking(&const {
 //!         ::retry_runtime::Policy::new().max_attempts(3).base(Duration::from_millis(10))
 //!     });
 //!     loop {
@@ -296,7 +296,7 @@ mod tests {
             ". budget (& BUDGET_MARK)",
             "clone (& arg)",
             ". on_give_up (ON_GIVE_UP_MARK)",
-            "CRATE_MARK :: __private :: Retry :: blocking_timed (",
+            "CRATE_MARK :: __private :: CallState :: blocking_timed (",
         ] {
             assert!(sync.contains(mark), "`{mark}` missing from:\n{sync}");
         }

@@ -103,7 +103,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     };
     let sleep = sleep(sleeper.as_ref(), krate, &delay, &next);
     quote! {
-        let mut #retry = #krate::__private::Retry::#start(&#policy);
+        let mut #retry = #krate::__private::CallState::#start(&#policy);
         loop {
             #sleep
         }

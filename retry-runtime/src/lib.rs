@@ -45,7 +45,7 @@ pub mod __private {
     }
     pub use crate::__retry_judge as judge;
     pub use crate::doors::attribute::{
-        CannotBeCut, CutByFrom, CutCheck, CutMissing, Expanded, Judge, Retry, Uncut, hedged,
+        CallState, CannotBeCut, CutByFrom, CutCheck, CutMissing, Expanded, Judge, Uncut, hedged,
     };
     pub use crate::engine::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described, Describer,

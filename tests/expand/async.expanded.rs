@@ -1,7 +1,7 @@
 async fn fetch(client: &Client) -> Result<Item, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::Retry::timed(
+    let mut __retry_state = ::retry_runtime::__private::CallState::timed(
         &const {
             ::retry_runtime::Policy::new()
                 .max_attempts(5)

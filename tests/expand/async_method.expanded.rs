@@ -3,7 +3,7 @@ async fn send(&self, body: String) -> Option<u16> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
     let __retry_policy = &self.policy;
-    let mut __retry_state = ::retry_runtime::__private::Retry::timed(&__retry_policy);
+    let mut __retry_state = ::retry_runtime::__private::CallState::timed(&__retry_policy);
     loop {
         {
             let __retry_delay = {

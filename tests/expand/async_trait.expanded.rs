@@ -23,7 +23,7 @@ where
         let id = id;
         #[allow(unused_imports)]
         use ::retry_runtime::__private::reserved::*;
-        let mut __retry_state = ::retry_runtime::__private::Retry::new(
+        let mut __retry_state = ::retry_runtime::__private::CallState::new(
             &const { ::retry_runtime::Policy::new().max_attempts(3) },
         );
         loop {

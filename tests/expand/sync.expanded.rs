@@ -1,7 +1,7 @@
 pub fn fetch(id: u32) -> Result<String, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::Retry::blocking(
+    let mut __retry_state = ::retry_runtime::__private::CallState::blocking(
         &const {
             ::retry_runtime::Policy::new()
                 .max_attempts(3)

@@ -137,7 +137,9 @@ where
     A: OnRetry<R>,
     G: OnGiveUp<R>,
 {
-    /// Starts an attempt: the first of the call, or the one `next` asked for.
+    /// Starts an attempt: the first of the call, or the one `next` asked for. The
+    /// attribute's glue; not public API.
+    #[doc(hidden)]
     pub fn start(self: Pin<&mut Self>, attempt: Fut) {
         let mut this = self.project();
         if !*this.begun {
@@ -168,13 +170,16 @@ where
     }
 
     /// Runs the attempts until one's outcome is to be returned (`Some`), or another
-    /// attempt is to start (`None`: call [`start`](Hedging::start) with it).
+    /// attempt is to start (`None`: call `start` with it). The attribute's glue; not public
+    /// API.
+    #[doc(hidden)]
     pub fn next(self: Pin<&mut Self>) -> impl Future<Output = Option<R>> {
         let mut this = self;
         std::future::poll_fn(move |cx| this.as_mut().poll_next(cx))
     }
 
-    /// [`next`](Hedging::next), polled.
+    /// `next`, polled.
+    #[doc(hidden)]
     pub fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
         let mut this = self.project();
         let rules = &*this.rules;

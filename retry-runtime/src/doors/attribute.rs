@@ -1,10 +1,10 @@
-//! The glue `#[retry]` expands to: a [`Retry`] per call, and a [`Judge`] per outcome that
+//! The glue `#[retry]` expands to: a [`CallState`] per call, and a [`Judge`] per outcome that
 //! takes the attribute's keys as method calls. Reached as `__private`; not public API.
 //!
 //! A retried fn becomes a loop around its body:
 //!
 //! ```text
-//! let mut __retry_state = Retry::new(policy);    // `Retry::timed` when a hook reads the clock
+//! let mut __retry_state = CallState::new(policy); // `timed` when a hook reads the clock
 //! loop {
 //!     let __retry_delay = {
 //!         let __retry_outcome = /* the body, in its own scope */;
@@ -42,39 +42,39 @@ use crate::time::{AsyncSleep, DefaultSleep, Timing};
 /// known at compile time a `&'static Policy`, which keeps async fns small) is a local of
 /// its own, passed to each `judge`.
 #[derive(Debug)]
-pub struct Retry {
+pub struct CallState {
     engine: Engine,
 }
 
-impl Retry {
+impl CallState {
     /// Starts a call of an async fn (its clock is the one its async sleep advances).
     #[inline]
     pub fn new<P: Borrow<Policy>>(policy: &P) -> Self {
-        Retry::start(policy, false, Timing::Async)
+        CallState::start(policy, false, Timing::Async)
     }
 
     /// Starts a call of an async fn whose hooks read the elapsed time.
     #[inline]
     pub fn timed<P: Borrow<Policy>>(policy: &P) -> Self {
-        Retry::start(policy, true, Timing::Async)
+        CallState::start(policy, true, Timing::Async)
     }
 
     /// Starts a call of a sync fn, which sleeps its thread: its clock is the system's.
     #[inline]
     pub fn blocking<P: Borrow<Policy>>(policy: &P) -> Self {
-        Retry::start(policy, false, Timing::Sync)
+        CallState::start(policy, false, Timing::Sync)
     }
 
     /// Starts a call of a sync fn whose hooks read the elapsed time.
     #[inline]
     pub fn blocking_timed<P: Borrow<Policy>>(policy: &P) -> Self {
-        Retry::start(policy, true, Timing::Sync)
+        CallState::start(policy, true, Timing::Sync)
     }
 
     #[inline]
     fn start<P: Borrow<Policy>>(policy: &P, timed: bool, timing: Timing) -> Self {
         let engine = Engine::new(policy.borrow(), timed, timing);
-        Retry { engine }
+        CallState { engine }
     }
 
     /// Judges the outcome of the attempt that just ended, in fn `function`. The expansion
@@ -89,7 +89,7 @@ impl Retry {
         self.judge_with(policy, outcome, function, |_| Described::Nothing)
     }
 
-    /// [`judge`](Retry::judge), with `describe` to show a failure in the `tracing` events
+    /// [`judge`](CallState::judge), with `describe` to show a failure in the `tracing` events
     /// (`__private::judge!` with the `tracing` feature).
     #[inline]
     pub fn judge_described<'a, R: Outcome, P: Borrow<Policy>>(

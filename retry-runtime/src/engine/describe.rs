@@ -142,10 +142,10 @@ mod tests {
     #[derive(Debug)]
     struct OnlyDebug;
 
-    /// Stands for `Retry` in `__retry_judge!`: says how the error would be shown.
+    /// Stands for `CallState` in `__retry_judge!`: says how the error would be shown.
     struct State;
 
-    // The signatures mirror `Retry`'s, not what a helper would need.
+    // The signatures mirror `CallState`'s, not what a helper would need.
     #[allow(
         clippy::unused_self,
         clippy::trivially_copy_pass_by_ref,

@@ -13,7 +13,7 @@ use crate::engine::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
 use crate::outcome::Outcome;
 use crate::time::AsyncSleep;
 
-impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
+impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {
     /// The async sleep of another runtime: `sleep(delay)` returns a future that completes
     /// after `delay` (see [`AsyncSleep`]). Without it, `tokio::time::sleep`.
     ///
@@ -32,7 +32,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     /// assert_eq!(value, None);
     /// # }
     /// ```
-    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, T, E>, K> {
+    pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, L, H>, K> {
         self.with_mode(|Async { runner, hedge, .. }| Async {
             sleep,
             runner,
@@ -60,7 +60,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     /// assert_eq!(outcome.unwrap_err().to_string(), "the attempt timed out after 2s");
     /// # }
     /// ```
-    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, E>, K> {
+    pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, H>, K> {
         self.with_mode(|Async { sleep, hedge, .. }| Async {
             sleep,
             runner: TimeLimit(limit, ByFrom),
@@ -105,7 +105,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     /// assert_eq!(started.elapsed(), Duration::from_millis(60));
     /// # }
     /// ```
-    pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+    pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, L, Hedge>, K> {
         self.with_mode(|Async { sleep, runner, .. }| Async {
             sleep,
             runner,
@@ -113,7 +113,7 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
         })
     }
 
-    fn with_mode<M>(self, mode: impl FnOnce(Async<S, T, E>) -> M) -> Retrying<'p, Op, M, K> {
+    fn with_mode<M>(self, mode: impl FnOnce(Async<S, L, H>) -> M) -> Retrying<'p, Op, M, K> {
         Retrying {
             policy: self.policy,
             op: self.op,
@@ -123,9 +123,9 @@ impl<'p, Op, S, T, E, K> Retrying<'p, Op, Async<S, T, E>, K> {
     }
 }
 
-impl<'p, Op, S, C, E, K> Retrying<'p, Op, Async<S, TimeLimit<C>, E>, K>
+impl<'p, Op, S, C, H, K> Retrying<'p, Op, Async<S, TimeLimit<C>, H>, K>
 where
-    Op: Operation<Async<S, TimeLimit<C>, E>>,
+    Op: Operation<Async<S, TimeLimit<C>, H>>,
 {
     /// How an attempt cut by [`attempt_timeout`](Retrying::attempt_timeout) becomes the
     /// operation's failure, for a failure type that cannot implement `From<TimedOut>`
@@ -153,9 +153,9 @@ where
     pub fn timed_out<F>(
         self,
         convert: F,
-    ) -> Retrying<'p, Op, Async<S, TimeLimit<Converted<F>>, E>, K>
+    ) -> Retrying<'p, Op, Async<S, TimeLimit<Converted<F>>, H>, K>
     where
-        F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, E>>,
+        F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, H>>,
     {
         self.with_mode(
             |Async {
@@ -171,13 +171,13 @@ where
     }
 }
 
-impl<'p, Op, Fut, S, T, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, T, NoHedge>, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, Fut, S, L, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, L, NoHedge>, Rules<'p, W, O, H, A, G>>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
     S: AsyncSleep,
-    T: Runner<Fut, S>,
+    L: Runner<Fut, S>,
     W: Predicate<<Fut::Output as Outcome>::Failure>,
     O: Predicate<<Fut::Output as Outcome>::Success>,
     H: Hint<<Fut::Output as Outcome>::Failure>,
@@ -185,7 +185,7 @@ where
     G: OnGiveUp<Fut::Output>,
 {
     type Output = Fut::Output;
-    type IntoFuture = RetryFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
+    type IntoFuture = RetryFuture<'p, Op, Fut, S, L, Rules<'p, W, O, H, A, G>>;
 
     fn into_future(self) -> Self::IntoFuture {
         let Async { sleep, runner, .. } = self.mode;
@@ -193,18 +193,18 @@ where
     }
 }
 
-impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
+impl<'p, Op, S, L, K> Retrying<'p, Op, Async<S, L, Hedge>, K> {
     /// The operation, and the attempts of a hedged call of `function` for it to start.
     pub(crate) fn split<Fut>(
         self,
         function: &'static str,
         overtaken: Option<fn(TimedOut) -> Fut::Output>,
         describe: Option<Describe<Fut::Output>>,
-    ) -> (Op, Hedging<'p, Fut, S, T, K>)
+    ) -> (Op, Hedging<'p, Fut, S, L, K>)
     where
         Fut: Future,
         S: AsyncSleep,
-        T: Runner<Fut, S>,
+        L: Runner<Fut, S>,
     {
         let Async {
             sleep,
@@ -217,14 +217,14 @@ impl<'p, Op, S, T, K> Retrying<'p, Op, Async<S, T, Hedge>, K> {
     }
 }
 
-impl<'p, Op, Fut, R, S, T, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, Fut, R, S, L, W, O, H, A, G> IntoFuture
+    for Retrying<'p, Op, Async<S, L, Hedge>, Rules<'p, W, O, H, A, G>>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
-    T: Runner<Fut, S>,
+    L: Runner<Fut, S>,
     W: Predicate<R::Failure>,
     O: Predicate<R::Success>,
     H: Hint<R::Failure>,
@@ -232,7 +232,7 @@ where
     G: OnGiveUp<R>,
 {
     type Output = R;
-    type IntoFuture = HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>;
+    type IntoFuture = HedgeFuture<'p, Op, Fut, S, L, Rules<'p, W, O, H, A, G>>;
 
     fn into_future(self) -> Self::IntoFuture {
         let (op, hedging) = self.split(FUNCTION, A::overtaken(), None);

@@ -58,11 +58,13 @@ pub struct Retrying<'p, Op, M = Blocking, K = Rules<'p>> {
 pub struct Blocking;
 
 /// The mode of [`Policy::retry_async`]: attempts are futures, sleeping with `S`
-/// (`tokio::time::sleep` unless [`Retrying::sleep`] says otherwise).
+/// (`tokio::time::sleep` unless [`Retrying::sleep`] says otherwise), each run within the
+/// limit `L` ([`OneByOne`], or [`TimeLimit`] with `attempt_timeout`), hedged or not by `H`
+/// ([`NoHedge`], or [`Hedge`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Async<S = DefaultSleep, T = OneByOne, H = NoHedge> {
+pub struct Async<S = DefaultSleep, L = OneByOne, H = NoHedge> {
     pub(crate) sleep: S,
-    pub(crate) runner: T,
+    pub(crate) runner: L,
     pub(crate) hedge: H,
 }
 
@@ -86,7 +88,7 @@ impl<F: FnMut() -> R, R: Outcome> Operation<Blocking> for F {
     type Outcome = R;
 }
 
-impl<F, Fut, S, T, E> Operation<Async<S, T, E>> for F
+impl<F, Fut, S, L, H> Operation<Async<S, L, H>> for F
 where
     F: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
