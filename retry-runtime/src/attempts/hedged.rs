@@ -27,8 +27,8 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
-use crate::engine::{Call, Described, Engine, Verdict, on_give_up, on_retry};
-use crate::engine::{Hint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
+use crate::engine::{assess, on_give_up, on_retry, timed};
 use crate::hooks::{Attempt, StopReason};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
@@ -125,17 +125,13 @@ impl<F> Slots<F> {
     }
 }
 
-impl<'p, Fut, R, S, T, W, O, H, A, G> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
+impl<Fut, R, S, T, K> Hedging<'_, Fut, S, T, K>
 where
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
     T: Runner<Fut, S>,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R>,
-    G: OnGiveUp<R>,
+    K: Keys<R>,
 {
     /// Starts an attempt: the first of the call, or the one `next` asked for. The
     /// attribute's glue; not public API.
@@ -143,7 +139,7 @@ where
     pub fn start(self: Pin<&mut Self>, attempt: Fut) {
         let mut this = self.project();
         if !*this.begun {
-            let timed = Rules::<W, O, H, A, G>::timed::<R>();
+            let timed = timed::<R, K>();
             *this.engine = Engine::new(this.policy, timed, Timing::Async);
             *this.begun = true;
         }
@@ -183,12 +179,12 @@ where
     pub fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
         let mut this = self.project();
         let rules = &*this.rules;
-        let mut call = Call::new(this.engine, this.policy, rules.budget, this.function);
+        let mut call = Call::new(this.engine, this.policy, rules.budget(), this.function);
         loop {
             let Poll::Ready(outcome) = poll_any(this.first.as_mut(), this.rest, cx) else {
                 break;
             };
-            let (verdict, error) = rules.assess(&outcome).verdict();
+            let (verdict, error) = assess(rules, &outcome).verdict();
             let error = this.describe.map_or(error, |describe| describe(&outcome));
             let reason = match verdict {
                 Verdict::Success => {
@@ -200,7 +196,7 @@ where
                 Verdict::Retryable(_) => {
                     match call.hedge() {
                         Ok(()) => {
-                            on_retry(call.engine, &rules.on_retry, Duration::ZERO, &outcome);
+                            on_retry(call.engine, rules.on_retry(), Duration::ZERO, &outcome);
                             return Poll::Ready(None);
                         }
                         Err(reason) => {
@@ -222,7 +218,7 @@ where
             this.timer.set(None);
             if let Some(reason) = reason {
                 call.give_up(reason, error);
-                on_give_up(call.engine, &rules.on_give_up, reason, &outcome);
+                on_give_up(call.engine, rules.on_give_up(), reason, &outcome);
             }
             return Poll::Ready(Some(outcome));
         }
@@ -238,7 +234,7 @@ where
         if room && call.hedge().is_ok() {
             if let Some(overtaken) = this.overtaken {
                 let outcome = overtaken(TimedOut::new(*this.hedge));
-                on_retry(call.engine, &rules.on_retry, Duration::ZERO, &outcome);
+                on_retry(call.engine, rules.on_retry(), Duration::ZERO, &outcome);
             }
             return Poll::Ready(None);
         }
@@ -354,19 +350,14 @@ impl<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> HedgeFuture<'p, O
     }
 }
 
-impl<'p, Op, Fut, R, S, T, W, O, H, A, G> Future
-    for HedgeFuture<'p, Op, Fut, S, T, Rules<'p, W, O, H, A, G>>
+impl<Op, Fut, R, S, T, K> Future for HedgeFuture<'_, Op, Fut, S, T, K>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
     T: Runner<Fut, S>,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R>,
-    G: OnGiveUp<R>,
+    K: Keys<R>,
 {
     type Output = R;
 

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::Runner;
-use crate::engine::{Engine, Hint, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::engine::{Engine, Keys, judge, timed};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, MaybeSleep, Timing, sleep_async};
@@ -39,19 +39,14 @@ pin_project! {
     }
 }
 
-impl<Op, Fut, R, S, T, W, O, H, A, G> Future
-    for RetryFuture<'_, Op, Fut, S, T, Rules<'_, W, O, H, A, G>>
+impl<Op, Fut, R, S, T, K> Future for RetryFuture<'_, Op, Fut, S, T, K>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
     T: Runner<Fut, S>,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R>,
-    G: OnGiveUp<R>,
+    K: Keys<R>,
 {
     type Output = R;
 
@@ -60,7 +55,7 @@ where
         loop {
             match this.state.as_mut().project() {
                 StateProj::Start => {
-                    let timed = Rules::<W, O, H, A, G>::timed::<R>();
+                    let timed = timed::<R, K>();
                     *this.engine = Engine::new(this.policy, timed, Timing::Async);
                     let attempt =
                         start(this.runner, this.op, this.sleeper, this.engine, this.policy);
@@ -68,9 +63,7 @@ where
                 }
                 StateProj::Attempt { attempt } => {
                     let outcome = ready!(attempt.poll(cx));
-                    let verdict = this
-                        .rules
-                        .judge(this.engine, this.policy, &outcome, FUNCTION);
+                    let verdict = judge(&*this.rules, this.engine, this.policy, &outcome, FUNCTION);
                     match verdict {
                         Some(delay) => {
                             drop(outcome);

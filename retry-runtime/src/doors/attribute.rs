@@ -28,10 +28,10 @@ use std::time::Duration;
 use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
 use crate::doors::builder::{Async, Hedge, NoHedge, Operation, Retrying};
+use crate::engine::Keys;
 use crate::engine::{
     Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
 };
-use crate::engine::{Hint, Predicate};
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::RetryBudget;
 use crate::outcome::Outcome;
@@ -327,27 +327,22 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
     }
 }
 
-impl<'p, R, S, T, W, O, H, A, G>
-    Retrying<'p, Expanded<R>, Async<S, T, Hedge>, Rules<'p, W, O, H, A, G>>
-{
+impl<'p, R, S, L, K> Retrying<'p, Expanded<R>, Async<S, L, Hedge>, K> {
     /// The attempts of `function`, each started by the expansion from the fn's body;
     /// `describe` shows a failure in the events (`__private::describer!()`).
     pub fn race<Fut>(
         self,
         function: &'static str,
         describe: Option<Describe<R>>,
-    ) -> Hedging<'p, Fut, S, T, Rules<'p, W, O, H, A, G>>
+    ) -> Hedging<'p, Fut, S, L, K>
     where
         R: Outcome,
         Fut: Future<Output = R>,
         S: AsyncSleep,
-        T: Runner<Fut, S>,
-        W: Predicate<R::Failure>,
-        O: Predicate<R::Success>,
-        H: Hint<R::Failure>,
-        A: OnRetry<R> + OnHedge<R>,
-        G: OnGiveUp<R>,
+        L: Runner<Fut, S>,
+        K: Keys<R, OnRetry: OnHedge<R>>,
     {
-        self.split(function, A::overtaken(), describe).1
+        let overtaken = <K::OnRetry as OnHedge<R>>::overtaken();
+        self.split(function, overtaken, describe).1
     }
 }

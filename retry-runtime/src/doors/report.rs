@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::engine::{Engine, Rules};
+use crate::engine::{Engine, Rules, judge};
 use crate::schedule::Policy;
 use crate::time::Timing;
 
@@ -66,7 +66,7 @@ pub fn retry_call<T, E>(
     let mut delays = Vec::new();
     loop {
         let outcome = op();
-        match rules.judge(&mut engine, &policy, &outcome, "retry_call") {
+        match judge(&rules, &mut engine, &policy, &outcome, "retry_call") {
             Some(delay) => delays.push(delay),
             None => {
                 return outcome.map(|value| Report {

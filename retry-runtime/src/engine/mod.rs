@@ -15,4 +15,5 @@ pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, De
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry};
 pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
-pub use rules::Rules;
+pub use rules::{Keys, Rules};
+pub(crate) use rules::{assess, judge, timed};

@@ -36,48 +36,118 @@ impl Rules<'_> {
     }
 }
 
-impl<W, O, H, A, G> Rules<'_, W, O, H, A, G> {
-    /// Whether the hooks read the elapsed time.
-    pub(crate) fn timed<R>() -> bool
-    where
-        A: OnRetry<R>,
-        G: OnGiveUp<R>,
-    {
-        A::SET || G::SET
+/// What a call's keys do with each outcome of type `R`: `when`, `when_ok` and `hint` judge
+/// it, `on_retry` and `on_give_up` hear of it, and the budget limits it. [`Rules`] is the one
+/// implementation (the trait is sealed): code generic over the keys names `K: Keys<R>`
+/// instead of a bound for each key, as tower names `P: Policy<..>`.
+pub trait Keys<R: Outcome>: sealed::Sealed {
+    /// `when`.
+    type When: Predicate<R::Failure>;
+    /// `when_ok`.
+    type WhenOk: Predicate<R::Success>;
+    /// `hint`.
+    type Hint: Hint<R::Failure>;
+    /// `on_retry`.
+    type OnRetry: OnRetry<R>;
+    /// `on_give_up`.
+    type OnGiveUp: OnGiveUp<R>;
+
+    /// `when`.
+    #[doc(hidden)]
+    fn when(&self) -> &Self::When;
+    /// `when_ok`.
+    #[doc(hidden)]
+    fn when_ok(&self) -> &Self::WhenOk;
+    /// `hint`.
+    #[doc(hidden)]
+    fn hint(&self) -> &Self::Hint;
+    /// `on_retry`.
+    #[doc(hidden)]
+    fn on_retry(&self) -> &Self::OnRetry;
+    /// `on_give_up`.
+    #[doc(hidden)]
+    fn on_give_up(&self) -> &Self::OnGiveUp;
+    /// The budget given to the call, if any (else the policy's applies).
+    #[doc(hidden)]
+    fn budget(&self) -> Option<&RetryBudget>;
+}
+
+mod sealed {
+    /// Only [`Rules`](super::Rules) implements [`Keys`](super::Keys).
+    pub trait Sealed {}
+}
+
+impl<W, O, H, A, G> sealed::Sealed for Rules<'_, W, O, H, A, G> {}
+
+impl<R, W, O, H, A, G> Keys<R> for Rules<'_, W, O, H, A, G>
+where
+    R: Outcome,
+    W: Predicate<R::Failure>,
+    O: Predicate<R::Success>,
+    H: Hint<R::Failure>,
+    A: OnRetry<R>,
+    G: OnGiveUp<R>,
+{
+    type When = W;
+    type WhenOk = O;
+    type Hint = H;
+    type OnRetry = A;
+    type OnGiveUp = G;
+
+    #[inline]
+    fn when(&self) -> &W {
+        &self.when
     }
 
-    /// What `when`, `when_ok` and `hint` make of `outcome`.
     #[inline]
-    pub(crate) fn assess<'a, R: Outcome>(&self, outcome: &'a R) -> Judgement<'a, R>
-    where
-        W: Predicate<R::Failure>,
-        O: Predicate<R::Success>,
-        H: Hint<R::Failure>,
-    {
-        Judgement::new(outcome, |_| Described::Nothing)
-            .when(&self.when)
-            .when_ok(&self.when_ok)
-            .hint(&self.hint)
+    fn when_ok(&self) -> &O {
+        &self.when_ok
     }
 
-    /// Judges `outcome` by these rules: the delay before the next attempt, or `None`.
     #[inline]
-    pub(crate) fn judge<R: Outcome>(
-        &self,
-        engine: &mut Engine,
-        policy: &Policy,
-        outcome: &R,
-        function: &'static str,
-    ) -> Option<Duration>
-    where
-        W: Predicate<R::Failure>,
-        O: Predicate<R::Success>,
-        H: Hint<R::Failure>,
-        A: OnRetry<R>,
-        G: OnGiveUp<R>,
-    {
-        let call = Call::new(engine, policy, self.budget, function);
-        self.assess(outcome)
-            .finish(call, (&self.on_retry, &self.on_give_up))
+    fn hint(&self) -> &H {
+        &self.hint
     }
+
+    #[inline]
+    fn on_retry(&self) -> &A {
+        &self.on_retry
+    }
+
+    #[inline]
+    fn on_give_up(&self) -> &G {
+        &self.on_give_up
+    }
+
+    #[inline]
+    fn budget(&self) -> Option<&RetryBudget> {
+        self.budget
+    }
+}
+
+/// Whether the hooks of `K` read the elapsed time.
+pub(crate) fn timed<R: Outcome, K: Keys<R>>() -> bool {
+    <K::OnRetry as OnRetry<R>>::SET || <K::OnGiveUp as OnGiveUp<R>>::SET
+}
+
+/// What `when`, `when_ok` and `hint` make of `outcome`.
+#[inline]
+pub(crate) fn assess<'a, R: Outcome, K: Keys<R>>(keys: &K, outcome: &'a R) -> Judgement<'a, R> {
+    Judgement::new(outcome, |_| Described::Nothing)
+        .when(keys.when())
+        .when_ok(keys.when_ok())
+        .hint(keys.hint())
+}
+
+/// Judges `outcome` by `keys`: the delay before the next attempt, or `None`.
+#[inline]
+pub(crate) fn judge<R: Outcome, K: Keys<R>>(
+    keys: &K,
+    engine: &mut Engine,
+    policy: &Policy,
+    outcome: &R,
+    function: &'static str,
+) -> Option<Duration> {
+    let call = Call::new(engine, policy, keys.budget(), function);
+    assess(keys, outcome).finish(call, (keys.on_retry(), keys.on_give_up()))
 }

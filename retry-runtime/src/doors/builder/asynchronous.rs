@@ -9,7 +9,7 @@ use crate::attempts::{
     ByFrom, Converted, Describe, HedgeFuture, Hedging, OnHedge, RetryFuture, Runner, TimeLimit,
     TimedOut,
 };
-use crate::engine::{Hint, OnGiveUp, OnRetry, Predicate, Rules};
+use crate::engine::Keys;
 use crate::outcome::Outcome;
 use crate::time::AsyncSleep;
 
@@ -171,21 +171,16 @@ where
     }
 }
 
-impl<'p, Op, Fut, S, L, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, L, NoHedge>, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, Fut, S, L, K> IntoFuture for Retrying<'p, Op, Async<S, L, NoHedge>, K>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output: Outcome>,
     S: AsyncSleep,
     L: Runner<Fut, S>,
-    W: Predicate<<Fut::Output as Outcome>::Failure>,
-    O: Predicate<<Fut::Output as Outcome>::Success>,
-    H: Hint<<Fut::Output as Outcome>::Failure>,
-    A: OnRetry<Fut::Output>,
-    G: OnGiveUp<Fut::Output>,
+    K: Keys<Fut::Output>,
 {
     type Output = Fut::Output;
-    type IntoFuture = RetryFuture<'p, Op, Fut, S, L, Rules<'p, W, O, H, A, G>>;
+    type IntoFuture = RetryFuture<'p, Op, Fut, S, L, K>;
 
     fn into_future(self) -> Self::IntoFuture {
         let Async { sleep, runner, .. } = self.mode;
@@ -217,25 +212,21 @@ impl<'p, Op, S, L, K> Retrying<'p, Op, Async<S, L, Hedge>, K> {
     }
 }
 
-impl<'p, Op, Fut, R, S, L, W, O, H, A, G> IntoFuture
-    for Retrying<'p, Op, Async<S, L, Hedge>, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, Fut, R, S, L, K> IntoFuture for Retrying<'p, Op, Async<S, L, Hedge>, K>
 where
     Op: FnMut() -> Fut,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
     L: Runner<Fut, S>,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R> + OnHedge<R>,
-    G: OnGiveUp<R>,
+    K: Keys<R, OnRetry: OnHedge<R>>,
 {
     type Output = R;
-    type IntoFuture = HedgeFuture<'p, Op, Fut, S, L, Rules<'p, W, O, H, A, G>>;
+    type IntoFuture = HedgeFuture<'p, Op, Fut, S, L, K>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let (op, hedging) = self.split(FUNCTION, A::overtaken(), None);
+        let overtaken = <K::OnRetry as OnHedge<R>>::overtaken();
+        let (op, hedging) = self.split(FUNCTION, overtaken, None);
         HedgeFuture::new(op, hedging)
     }
 }

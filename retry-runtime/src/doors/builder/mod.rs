@@ -33,8 +33,10 @@ mod asynchronous;
 pub use crate::attempts::{
     HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
-use crate::engine::Engine;
-pub use crate::engine::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules};
+pub use crate::engine::{
+    Always, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules,
+};
+use crate::engine::{Engine, judge, timed};
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::RetryBudget;
 use crate::outcome::Outcome;
@@ -313,15 +315,11 @@ where
     }
 }
 
-impl<Op, R, W, O, H, A, G> Retrying<'_, Op, Blocking, Rules<'_, W, O, H, A, G>>
+impl<Op, R, K> Retrying<'_, Op, Blocking, K>
 where
     Op: FnMut() -> R,
     R: Outcome,
-    W: Predicate<R::Failure>,
-    O: Predicate<R::Success>,
-    H: Hint<R::Failure>,
-    A: OnRetry<R>,
-    G: OnGiveUp<R>,
+    K: Keys<R>,
 {
     /// Runs the call: attempts until one succeeds or the policy gives up, sleeping between
     /// them on this thread (unless [`testing::record`](crate::testing::record) records the
@@ -334,14 +332,17 @@ where
     /// assert_eq!(value, Some(1));
     /// ```
     pub fn call(mut self) -> R {
-        let timed = Rules::<W, O, H, A, G>::timed::<R>();
+        let timed = timed::<R, K>();
         let mut engine = Engine::new(self.policy, timed, Timing::Sync);
         loop {
             let outcome = (self.op)();
-            match self
-                .rules
-                .judge(&mut engine, self.policy, &outcome, "Policy::retry")
-            {
+            match judge(
+                &self.rules,
+                &mut engine,
+                self.policy,
+                &outcome,
+                "Policy::retry",
+            ) {
                 Some(delay) => sleep(delay),
                 None => return outcome,
             }
