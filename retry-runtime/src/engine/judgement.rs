@@ -5,10 +5,11 @@
 
 use std::time::Duration;
 
-use super::call::{Call, Engine, Step, Verdict};
+use super::call::Call;
 use super::describe::Described;
 use super::events::Event;
 use super::keys::{Hint, OnGiveUp, OnRetry, Predicate};
+use super::state::{Engine, Step, Verdict};
 use crate::hooks::{Attempt, GiveUp, StopReason};
 use crate::outcome::Outcome;
 

@@ -1,5 +1,6 @@
-//! The engine of a retried call: its state ([`call`]: attempts, the place in the schedule,
-//! the clock, the limits, the reason to stop), the typed judgement of an outcome by the keys
+//! The engine of a retried call: its state ([`state`]: attempts, the place in the schedule,
+//! the clock, the reason to stop), the one route into it ([`call`]: the state with its
+//! policy, limits and name), the typed judgement of an outcome by the keys
 //! ([`judgement`], [`keys`]), and the `tracing` events. Every front door and every way of
 //! running attempts drives it.
 
@@ -9,11 +10,13 @@ pub(crate) mod events;
 mod judgement;
 mod keys;
 mod rules;
+mod state;
 
-pub(crate) use call::{Call, Engine, Verdict};
+pub(crate) use call::Call;
 pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described};
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry};
 pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
 pub use rules::{Keys, Rules};
 pub(crate) use rules::{assess, judge, timed};
+pub(crate) use state::{Engine, Verdict};

@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use super::call::{Call, Engine};
+use super::call::Call;
 use super::describe::Described;
 use super::judgement::Judgement;
 use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
+use super::state::Engine;
 use crate::limits::RetryBudget;
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
