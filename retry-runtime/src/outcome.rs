@@ -1,3 +1,5 @@
+//! [`Outcome`]: what a retried function returns, a success or a failure.
+
 /// What a retried function returns: something that is either a success or a failure.
 ///
 /// `#[retry]` and [`Policy::retry`](crate::Policy::retry) judge each attempt by its outcome:

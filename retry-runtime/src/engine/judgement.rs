@@ -107,13 +107,14 @@ impl<'a, R> Judgement<'a, R> {
             return None;
         }
         let event = call.event(self.error);
-        settle(call, self.verdict, event, self.outcome, hooks)
+        finish_unsuccessful(call, self.verdict, event, self.outcome, hooks)
     }
 }
 
-/// Hands `verdict` on `outcome` to the engine and calls the hooks with what it decided:
-/// the delay before the next attempt, or `None` to return the outcome.
-fn settle<R>(
+/// [`Judgement::finish`] for an outcome that is not a success: hands `verdict` to the
+/// engine and calls the hooks with what it decided (kept out of `finish`, which is inlined
+/// into every fn, so that the success path stays short).
+fn finish_unsuccessful<R>(
     call: Call<'_>,
     verdict: Verdict,
     event: Event<'_>,

@@ -1,11 +1,13 @@
-//! The engine of a retried call: every front door (the attribute's expansion, the closure
-//! builders) drives one [`Engine`] per call.
+//! A call's state: every front door (the attribute's expansion, the closure builders,
+//! tower) and every way of running attempts drives one [`Engine`] per call, through a
+//! [`Call`](super::Call).
 //!
 //! The engine owns what does not depend on the outcome's type: the attempts made, the
-//! cursor in the schedule, the clock for `deadline` and `elapsed`, the budget accounting,
-//! the reason to stop, and the `tracing` events. The typed layer ([`crate::judge`]) applies
-//! the user's predicates to an outcome and hands the engine a [`Verdict`]; the engine
-//! answers with a [`Step`]: sleep this long and try again, or give up for this reason.
+//! cursor in the schedule, the clock for `deadline` and `elapsed`, the accounting with the
+//! limits, the reason to stop, and the `tracing` events. The typed layer
+//! ([`judgement`](super::judgement)) applies the user's predicates to an outcome and hands
+//! the engine a [`Verdict`]; the engine answers with a [`Step`]: sleep this long and try
+//! again, or give up for this reason.
 
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
+//! [`RetryBudget`]: retry throttling shared by many calls, as gRPC does it (gRFC A6).
+
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -1,3 +1,6 @@
+//! [`Backoff`]: the shape of the schedule (exponential, fixed, linear, fibonacci), with
+//! saturating arithmetic.
+
 use std::time::Duration;
 
 /// The shape of the schedule: how the delay grows from one retry to the next.

@@ -1,3 +1,5 @@
+//! [`Jitter`]: how each delay is randomised, and the sources of randomness it draws from.
+
 use std::time::Duration;
 
 use super::backoff::{from_nanos, mul_int};

@@ -1,3 +1,5 @@
+//! [`Policy`]: the schedule as a value, the attribute's keys as `const` setters.
+
 use std::time::Duration;
 
 use super::backoff::Backoff;

@@ -1,3 +1,6 @@
+//! Sleeping between attempts: on the thread ([`sleep`]) or with an [`AsyncSleep`]
+//! ([`sleep_async`], tokio's by default).
+
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
