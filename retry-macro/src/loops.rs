@@ -31,7 +31,7 @@ pub(crate) struct Parts<'a> {
     pub(crate) body_span: Span,
 }
 
-/// Attempts one after another: a `Retry`, and a loop of an attempt, its verdict, a sleep.
+/// Attempts one after another: a `CallState`, and a loop of an attempt, its verdict, a sleep.
 pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let Parts {
         args,
