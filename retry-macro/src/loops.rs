@@ -139,8 +139,8 @@ pub(crate) fn hedged_loop(parts: &Parts<'_>) -> TokenStream {
     }
 }
 
-/// A hedged fn's builder: `hedged::<R>(&policy)`, the judge's keys, `sleep`,
-/// `attempt_timeout` and `hedge`.
+/// A hedged fn's glue: `hedged::<R>(&policy, hedge)`, the judge's keys, `sleep`,
+/// `attempt_timeout` and `timed_out`.
 fn hedged(parts: &Parts<'_>) -> TokenStream {
     let Parts {
         args,
@@ -153,12 +153,16 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
     } = parts;
     // Spanned at the return type: a type that is not an `Outcome` is reported there.
     let start = quote_spanned!(*ret_span=> #krate::__private::hedged::<#ret, _>);
-    let mut builder = quote!(#start(&#policy));
+    let hedge = args
+        .get(&keys::HEDGE)
+        .map(|given| key_value(&given.value))
+        .unwrap_or_default();
+    let mut builder = quote!(#start(&#policy, #hedge));
     builder.extend(judge_calls(args, *key_value));
     if let Some(path) = args.expr(&keys::SLEEP) {
         builder.extend(quote!(.sleep(#path)));
     }
-    for key in [&keys::ATTEMPT_TIMEOUT, &keys::TIMED_OUT, &keys::HEDGE] {
+    for key in [&keys::ATTEMPT_TIMEOUT, &keys::TIMED_OUT] {
         if let Some(given) = args.get(key) {
             let method = &given.ident;
             let value = key_value(&given.value);

@@ -45,7 +45,7 @@ pub mod __private {
     }
     pub use crate::__retry_judge as judge;
     pub use crate::doors::attribute::{
-        CallState, CannotBeCut, CutByFrom, CutCheck, CutMissing, Expanded, Judge, Uncut, hedged,
+        CallState, CannotBeCut, CutByFrom, CutCheck, CutMissing, Hedged, Judge, Uncut, hedged,
     };
     pub use crate::engine::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described, Describer,

@@ -3,11 +3,11 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
     use ::retry_runtime::__private::reserved::*;
     let mut __retry_hedging = ::core::pin::pin!(
         ::retry_runtime::__private::hedged::<Result<Item, Error>, _>(
-            &const { ::retry_runtime::Policy::new().max_attempts(3) }
+            &const { ::retry_runtime::Policy::new().max_attempts(3) },
+            ::core::time::Duration::from_millis(50)
         )
         .when(|e| e.is_transient())
         .attempt_timeout(::core::time::Duration::from_secs(1))
-        .hedge(::core::time::Duration::from_millis(50))
         .race("fetch", ::retry_runtime::__private::describer!())
     );
     loop {

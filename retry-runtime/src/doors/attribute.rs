@@ -25,9 +25,10 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::attempts::{ByFrom, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
+use crate::attempts::{
+    ByFrom, Converted, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within,
+};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
-use crate::doors::builder::{Async, Hedge, NoHedge, Operation, Retrying};
 use crate::engine::Keys;
 use crate::engine::{
     Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
@@ -174,7 +175,8 @@ impl<R: Outcome, A, G> Judge<'_, R, A, G> {
         self
     }
 
-    /// `hint`: the server's delay for this failure, which replaces the schedule's.
+    /// `hint`: the server's delay for this failure, which can lengthen the schedule's next
+    /// delay (see "Server hints" in the crate docs).
     #[inline]
     pub fn hint(mut self, hint: impl Fn(&R::Failure) -> Option<Duration>) -> Self {
         self.judgement = self.judgement.hint(&hint);
@@ -302,32 +304,106 @@ impl<R> Cut<R> for Uncut {
     }
 }
 
-/// The operation of the attribute's hedged expansion: its attempts are the fn's body,
-/// started by the expansion, so it only carries their outcome type `R`.
-pub struct Expanded<R>(PhantomData<fn() -> R>);
-
-impl<R: Outcome, S, T, E> Operation<Async<S, T, E>> for Expanded<R> {
-    type Outcome = R;
+/// The keys and settings of a hedged `#[retry]` fn, as its expansion sets them: the hedged
+/// counterpart of [`Judge`], from [`hedged`]. Its outcome type is `R`, the fn's return
+/// type, so that the keys' closures need no annotations; [`race`](Hedged::race) makes the
+/// [`Hedging`] that runs the attempts the expansion starts from the body.
+#[must_use]
+pub struct Hedged<'p, R, S = DefaultSleep, L = OneByOne, K = Rules<'p>> {
+    policy: &'p Policy,
+    sleeper: S,
+    limit: L,
+    hedge: Duration,
+    rules: K,
+    outcome: PhantomData<fn() -> R>,
 }
 
-/// The start of a hedged `#[retry]` fn: a builder whose outcome type is `R`, the fn's
-/// return type, so that the keys' closures need no annotations.
+/// The start of a hedged `#[retry]` fn under `policy`, another attempt `hedge` after the
+/// last.
+#[inline]
 pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
     policy: &P,
-) -> Retrying<'_, Expanded<R>, Async> {
-    Retrying {
+    hedge: Duration,
+) -> Hedged<'_, R> {
+    Hedged {
         policy: policy.borrow(),
-        op: Expanded(PhantomData),
-        mode: Async {
-            sleep: DefaultSleep,
-            runner: OneByOne,
-            hedge: NoHedge,
-        },
+        sleeper: DefaultSleep,
+        limit: OneByOne,
+        hedge,
         rules: Rules::new(),
+        outcome: PhantomData,
     }
 }
 
-impl<'p, R, S, L, K> Retrying<'p, Expanded<R>, Async<S, L, Hedge>, K> {
+impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G>> {
+    /// `when`.
+    #[inline]
+    pub fn when<F: Fn(&R::Failure) -> bool>(
+        self,
+        retry_if: F,
+    ) -> Hedged<'p, R, S, L, Rules<'p, F, O, H, A, G>> {
+        self.with_rules(|rules| rules.when(retry_if))
+    }
+
+    /// `when_ok`.
+    #[inline]
+    pub fn when_ok<F: Fn(&R::Success) -> bool>(
+        self,
+        retry_if: F,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, F, H, A, G>> {
+        self.with_rules(|rules| rules.when_ok(retry_if))
+    }
+
+    /// `on_retry`: called as each hedged attempt starts.
+    #[inline]
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(
+        self,
+        hook: F,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, F, G>> {
+        self.with_rules(|rules| rules.on_retry(hook))
+    }
+
+    /// `on_give_up`.
+    #[inline]
+    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(
+        self,
+        hook: F,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, F>> {
+        self.with_rules(|rules| rules.on_give_up(hook))
+    }
+
+    /// `budget`.
+    #[inline]
+    pub fn budget(self, budget: &'p RetryBudget) -> Self {
+        self.with_rules(|rules| rules.budget(budget))
+    }
+}
+
+impl<'p, R, S, L, K> Hedged<'p, R, S, L, K> {
+    #[inline]
+    fn with_rules<K2>(self, rules: impl FnOnce(K) -> K2) -> Hedged<'p, R, S, L, K2> {
+        Hedged {
+            policy: self.policy,
+            sleeper: self.sleeper,
+            limit: self.limit,
+            hedge: self.hedge,
+            rules: rules(self.rules),
+            outcome: PhantomData,
+        }
+    }
+
+    /// `sleep`: the async sleep of the hedge's timer and of `attempt_timeout`.
+    #[inline]
+    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> Hedged<'p, R, S2, L, K> {
+        replace!(Hedged, self, sleeper: sleeper; policy, limit, hedge, rules, outcome)
+    }
+
+    /// `attempt_timeout`.
+    #[inline]
+    pub fn attempt_timeout(self, limit: Duration) -> Hedged<'p, R, S, TimeLimit, K> {
+        replace!(Hedged, self, limit: TimeLimit(limit, ByFrom); policy, sleeper, hedge, rules, outcome)
+    }
+
     /// The attempts of `function`, each started by the expansion from the fn's body;
     /// `describe` shows a failure in the events (`__private::describer!()`).
     pub fn race<Fut>(
@@ -343,6 +419,20 @@ impl<'p, R, S, L, K> Retrying<'p, Expanded<R>, Async<S, L, Hedge>, K> {
         K: Keys<R, OnRetry: OnHedge<R>>,
     {
         let overtaken = <K::OnRetry as OnHedge<R>>::overtaken();
-        self.split(function, overtaken, describe).1
+        let mode = (self.sleeper, self.limit, self.hedge);
+        Hedging::new(self.policy, self.rules, mode, function, overtaken, describe)
+    }
+}
+
+impl<'p, R, S, C, K> Hedged<'p, R, S, TimeLimit<C>, K> {
+    /// `timed_out`: how an attempt cut by `attempt_timeout` becomes the failure.
+    #[inline]
+    pub fn timed_out<F>(self, convert: F) -> Hedged<'p, R, S, TimeLimit<Converted<F>>, K>
+    where
+        R: Outcome,
+        F: Fn(TimedOut) -> R::Failure,
+    {
+        let limit = TimeLimit(self.limit.0, Converted(convert));
+        replace!(Hedged, self, limit: limit; policy, sleeper, hedge, rules, outcome)
     }
 }

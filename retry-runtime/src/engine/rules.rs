@@ -37,6 +37,40 @@ impl Rules<'_> {
     }
 }
 
+/// The keys as the doors set them, each setter changing one key's type.
+impl<'b, W, O, H, A, G> Rules<'b, W, O, H, A, G> {
+    /// `when`.
+    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G> {
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget)
+    }
+
+    /// `when_ok`.
+    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G> {
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget)
+    }
+
+    /// `hint`.
+    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G> {
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget)
+    }
+
+    /// `on_retry`.
+    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G> {
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget)
+    }
+
+    /// `on_give_up`.
+    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F> {
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget)
+    }
+
+    /// `budget`.
+    pub(crate) fn budget(mut self, budget: &'b RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+}
+
 /// What a call's keys do with each outcome of type `R`: `when`, `when_ok` and `hint` judge
 /// it, `on_retry` and `on_give_up` hear of it, and the budget limits it. [`Rules`] is the one
 /// implementation (the trait is sealed): code generic over the keys names `K: Keys<R>`

@@ -193,9 +193,7 @@ where
     where
         F: Fn(&Failure<Op, M>) -> bool,
     {
-        self.with_rules(
-            |rules| replace!(Rules, rules, when: retry_if; when_ok, hint, on_retry, on_give_up, budget),
-        )
+        self.with_rules(|rules| rules.when(retry_if))
     }
 
     /// `when_ok`: a success for which `retry_if` returns `true` is retried too; when the
@@ -221,14 +219,13 @@ where
     where
         F: Fn(&Success<Op, M>) -> bool,
     {
-        self.with_rules(
-            |rules| replace!(Rules, rules, when_ok: retry_if; when, hint, on_retry, on_give_up, budget),
-        )
+        self.with_rules(|rules| rules.when_ok(retry_if))
     }
 
     /// `hint`: the server's delay for a failure (`Retry-After`, see
-    /// [`retry_after`](crate::retry_after)) replaces the schedule's next delay, capped by
-    /// `max_delay`.
+    /// [`retry_after`](crate::retry_after)) can lengthen the schedule's next delay, up to
+    /// `max_delay` (or 60 s without it), never shorten it: see "Server hints" in the crate
+    /// docs.
     ///
     /// ```
     /// use retry_runtime::{Policy, testing};
@@ -246,9 +243,7 @@ where
     where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
-        self.with_rules(
-            |rules| replace!(Rules, rules, hint: hint; when, when_ok, on_retry, on_give_up, budget),
-        )
+        self.with_rules(|rules| rules.hint(hint))
     }
 
     /// `budget`: the shared [`RetryBudget`] this call's retries draw on, instead of the
@@ -263,9 +258,8 @@ where
     /// });
     /// assert_eq!(delays.len(), 1); // 3 tokens left after the first failure, 2 after the second
     /// ```
-    pub fn budget(mut self, budget: &'p RetryBudget) -> Self {
-        self.rules.budget = Some(budget);
-        self
+    pub fn budget(self, budget: &'p RetryBudget) -> Self {
+        self.with_rules(|rules| rules.budget(budget))
     }
 
     /// `on_retry`: called before each sleep with the [`Attempt`] that failed.
@@ -287,9 +281,7 @@ where
     where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
-        self.with_rules(
-            |rules| replace!(Rules, rules, on_retry: hook; when, when_ok, hint, on_give_up, budget),
-        )
+        self.with_rules(|rules| rules.on_retry(hook))
     }
 
     /// `on_give_up`: called once with the [`GiveUp`] when the call returns an outcome it
@@ -309,9 +301,7 @@ where
     where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
-        self.with_rules(
-            |rules| replace!(Rules, rules, on_give_up: hook; when, when_ok, hint, on_retry, budget),
-        )
+        self.with_rules(|rules| rules.on_give_up(hook))
     }
 }
 
