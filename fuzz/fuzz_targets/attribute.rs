@@ -1,6 +1,6 @@
 //! The macro's parser and expander on arbitrary text: they never panic, a rejection always
 //! carries an error, and the function is always emitted. (proc-macro2 does not track span
-//! positions under `cfg(fuzzing)`; `tests/parser.rs` checks where the errors point.)
+//! positions under `cfg(fuzzing)`; `tests/tests/parser.rs` checks where the errors point.)
 //!
 //! `cargo +nightly fuzz run attribute fuzz/seeds -- -dict=fuzz/attribute.dict -max_total_time=3600`
 
@@ -21,8 +21,12 @@ mod errors;
 mod expand;
 #[path = "../../retry-macro/src/keys.rs"]
 mod keys;
+#[path = "../../retry-macro/src/loops.rs"]
+mod loops;
 #[path = "../../retry-macro/src/valid.rs"]
 mod valid;
+#[path = "../../retry-macro/src/values.rs"]
+mod values;
 
 use std::str::FromStr;
 
