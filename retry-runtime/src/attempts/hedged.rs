@@ -5,7 +5,7 @@
 //! starts each from its body, in a loop:
 //!
 //! ```text
-//! let mut hedging = pin!(hedged::<R>(&policy).when(..).hedge(d).race("f"));
+//! let mut hedging = pin!(hedged::<R>(&policy, hedge).when(..).race("f", describer!()));
 //! loop {
 //!     hedging.as_mut().start(async { body });
 //!     if let Some(outcome) = hedging.as_mut().next().await {

@@ -19,6 +19,9 @@
 //!
 //! The keys' closures are applied after each attempt, where the outcome's type is known, so
 //! they need no annotations and may borrow what the body borrows mutably.
+//!
+//! A hedged fn starts from [`hedged`] instead: a [`Hedged`] takes the same keys, then
+//! [`Hedged::race`] gives the [`Hedging`] the expansion starts each attempt in.
 
 use std::borrow::Borrow;
 use std::future::Future;
