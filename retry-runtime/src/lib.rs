@@ -58,7 +58,7 @@ pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
 pub use hooks::{Attempt, GiveUp, StopReason};
 pub use http::{retry_after, retry_after_at};
-pub use limits::RetryBudget;
+pub use limits::{RetryBudget, Shared};
 pub use outcome::Outcome;
 pub use schedule::{Backoff, Delays, Jitter, JitteredDelays, Policy};
 pub use time::AsyncSleep;

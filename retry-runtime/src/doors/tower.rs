@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use crate::engine::{Call, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
 pub use crate::http::Resendable;
-use crate::limits::RetryBudget;
+use crate::limits::{RetryBudget, Shared};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
@@ -123,7 +123,7 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep>
     policy: Policy,
     classify: C,
     clone: K,
-    budget: Option<&'static RetryBudget>,
+    budget: Option<Shared<RetryBudget>>,
     on_retry: A,
     on_give_up: G,
     sleeper: S,
@@ -173,9 +173,22 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
         self
     }
 
-    /// The [`RetryBudget`] the retries draw on, instead of the policy's.
-    pub fn budget(mut self, budget: &'static RetryBudget) -> Self {
-        self.budget = Some(budget);
+    /// The [`RetryBudget`] the retries draw on, instead of the policy's: a `static`, or one
+    /// made at run time in an `Arc` (one per host, say), which every request's copy of the
+    /// policy shares.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, RetryBudget};
+    /// use retry_runtime::tower::RetryPolicy;
+    /// use std::sync::Arc;
+    ///
+    /// static GLOBAL: RetryBudget = RetryBudget::new(100, 0.1);
+    /// let global = RetryPolicy::http(Policy::new()).budget(&GLOBAL);
+    /// let per_host = RetryPolicy::http(Policy::new()).budget(Arc::new(RetryBudget::new(10, 0.1)));
+    /// # let _ = (global.layer(), per_host.layer());
+    /// ```
+    pub fn budget(mut self, budget: impl Into<Shared<RetryBudget>>) -> Self {
+        self.budget = Some(budget.into());
         self
     }
 
@@ -212,7 +225,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             policy: self.policy,
             classify: self.classify.clone(),
             clone: self.clone.clone(),
-            budget: self.budget,
+            budget: self.budget.clone(),
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
@@ -244,7 +257,12 @@ where
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
-        let call = Call::new(&mut self.engine, &self.policy, self.budget, FUNCTION);
+        let call = Call::new(
+            &mut self.engine,
+            &self.policy,
+            self.budget.as_deref(),
+            FUNCTION,
+        );
         let hooks = (&self.on_retry, &self.on_give_up);
         let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
@@ -420,6 +438,23 @@ mod tests {
         // At most a minute without `max_delay`; `0` sleeps the schedule's 400 ms (retry 2).
         let minute = Duration::from_secs(60);
         assert_eq!(delays, [minute, minute, Duration::from_millis(400)]);
+    }
+
+    #[test]
+    fn a_budget_made_at_run_time_is_shared_by_every_request() {
+        let budget = std::sync::Arc::new(RetryBudget::new(4, 0.001));
+        let policy = Policy::new().max_attempts(5);
+        let shared = RetryPolicy::http(policy)
+            .budget(budget.clone())
+            .sleep(no_sleep);
+        let (mut first, mut second) = (shared.clone(), shared.clone());
+        let mut answer: Answer = Err("refused");
+        // 4 tokens: the first request's retry leaves 3; the second's would leave 2.
+        assert!(first.retry(&mut request("GET"), &mut answer).is_some());
+        assert!(second.retry(&mut request("GET"), &mut answer).is_none());
+        assert!((budget.tokens() - 2.0).abs() < 1e-9, "{}", budget.tokens());
+        // This one, the layer's policy and the two requests' copies.
+        assert_eq!(std::sync::Arc::strong_count(&budget), 4);
     }
 
     #[test]

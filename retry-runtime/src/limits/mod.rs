@@ -4,7 +4,65 @@
 
 mod budget;
 
+use std::ops::Deref;
+use std::sync::Arc;
+
 pub use budget::RetryBudget;
+
+/// A limit shared by the calls of a long-lived front door (a tower layer): a `static`
+/// (`&'static T`), or one made at run time in an [`Arc`] (one budget per host, say), which
+/// needs no leak. Both convert with `.into()`, so a door's setter takes either.
+///
+/// ```
+/// use retry_runtime::{RetryBudget, Shared};
+/// use std::sync::Arc;
+///
+/// static GLOBAL: RetryBudget = RetryBudget::new(100, 0.1);
+/// let per_host = Arc::new(RetryBudget::new(10, 0.1));
+/// let limits: [Shared<RetryBudget>; 2] = [(&GLOBAL).into(), per_host.clone().into()];
+/// assert_eq!(limits[1].max_tokens(), 10.0);
+/// assert_eq!(Arc::strong_count(&per_host), 2);
+/// ```
+#[derive(Debug)]
+pub enum Shared<T: 'static> {
+    /// A limit that lives as long as the program, usually a `static`.
+    Static(&'static T),
+    /// A limit made at run time, shared by every clone of the door.
+    Arc(Arc<T>),
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Shared::Static(limit) => Shared::Static(limit),
+            Shared::Arc(limit) => Shared::Arc(Arc::clone(limit)),
+        }
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        match self {
+            Shared::Static(limit) => limit,
+            Shared::Arc(limit) => limit,
+        }
+    }
+}
+
+impl<T> From<&'static T> for Shared<T> {
+    fn from(limit: &'static T) -> Self {
+        Shared::Static(limit)
+    }
+}
+
+impl<T> From<Arc<T>> for Shared<T> {
+    fn from(limit: Arc<T>) -> Self {
+        Shared::Arc(limit)
+    }
+}
 
 /// The limits one call consults, resolved once per judgement by
 /// [`Call::new`](crate::engine::Call::new): the budget given to the call (the `budget` key),
