@@ -32,6 +32,7 @@ use crate::attempts::{
     ByFrom, Converted, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within,
 };
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
+use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
 use crate::engine::{
     Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
@@ -314,9 +315,7 @@ impl<R> Cut<R> for Uncut {
 #[must_use]
 pub struct Hedged<'p, R, S = DefaultSleep, L = OneByOne, K = Rules<'p>> {
     policy: &'p Policy,
-    sleeper: S,
-    limit: L,
-    hedge: Duration,
+    mode: Async<S, L, Hedge>,
     rules: K,
     outcome: PhantomData<fn() -> R>,
 }
@@ -330,9 +329,7 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
 ) -> Hedged<'_, R> {
     Hedged {
         policy: policy.borrow(),
-        sleeper: DefaultSleep,
-        limit: OneByOne,
-        hedge,
+        mode: Async::new().hedge(hedge),
         rules: Rules::new(),
         outcome: PhantomData,
     }
@@ -385,26 +382,27 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H,
 impl<'p, R, S, L, K> Hedged<'p, R, S, L, K> {
     #[inline]
     fn with_rules<K2>(self, rules: impl FnOnce(K) -> K2) -> Hedged<'p, R, S, L, K2> {
-        Hedged {
-            policy: self.policy,
-            sleeper: self.sleeper,
-            limit: self.limit,
-            hedge: self.hedge,
-            rules: rules(self.rules),
-            outcome: PhantomData,
-        }
+        replace!(Hedged, self, rules: rules(self.rules); policy, mode, outcome)
+    }
+
+    #[inline]
+    fn with_mode<S2, L2>(
+        self,
+        mode: impl FnOnce(Async<S, L, Hedge>) -> Async<S2, L2, Hedge>,
+    ) -> Hedged<'p, R, S2, L2, K> {
+        replace!(Hedged, self, mode: mode(self.mode); policy, rules, outcome)
     }
 
     /// `sleep`: the async sleep of the hedge's timer and of `attempt_timeout`.
     #[inline]
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> Hedged<'p, R, S2, L, K> {
-        replace!(Hedged, self, sleeper: sleeper; policy, limit, hedge, rules, outcome)
+        self.with_mode(|mode| mode.sleep(sleeper))
     }
 
     /// `attempt_timeout`.
     #[inline]
     pub fn attempt_timeout(self, limit: Duration) -> Hedged<'p, R, S, TimeLimit, K> {
-        replace!(Hedged, self, limit: TimeLimit(limit, ByFrom); policy, sleeper, hedge, rules, outcome)
+        self.with_mode(|mode| mode.attempt_timeout(limit))
     }
 
     /// The attempts of `function`, each started by the expansion from the fn's body;
@@ -422,7 +420,7 @@ impl<'p, R, S, L, K> Hedged<'p, R, S, L, K> {
         K: Keys<R, OnRetry: OnHedge<R>>,
     {
         let overtaken = <K::OnRetry as OnHedge<R>>::overtaken();
-        let mode = (self.sleeper, self.limit, self.hedge);
+        let mode = self.mode.into_parts();
         Hedging::new(self.policy, self.rules, mode, function, overtaken, describe)
     }
 }
@@ -435,7 +433,6 @@ impl<'p, R, S, C, K> Hedged<'p, R, S, TimeLimit<C>, K> {
         R: Outcome,
         F: Fn(TimedOut) -> R::Failure,
     {
-        let limit = TimeLimit(self.limit.0, Converted(convert));
-        replace!(Hedged, self, limit: limit; policy, sleeper, hedge, rules, outcome)
+        self.with_mode(|mode| mode.timed_out(convert))
     }
 }

@@ -33,11 +33,7 @@ impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {
     /// # }
     /// ```
     pub fn sleep<S2: AsyncSleep>(self, sleep: S2) -> Retrying<'p, Op, Async<S2, L, H>, K> {
-        self.with_mode(|Async { runner, hedge, .. }| Async {
-            sleep,
-            runner,
-            hedge,
-        })
+        self.with_mode(|mode| mode.sleep(sleep))
     }
 
     /// `attempt_timeout`: an attempt still running after `limit` (or after the time left
@@ -61,11 +57,7 @@ impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {
     /// # }
     /// ```
     pub fn attempt_timeout(self, limit: Duration) -> Retrying<'p, Op, Async<S, TimeLimit, H>, K> {
-        self.with_mode(|Async { sleep, hedge, .. }| Async {
-            sleep,
-            runner: TimeLimit(limit, ByFrom),
-            hedge,
-        })
+        self.with_mode(|mode| mode.attempt_timeout(limit))
     }
 
     /// `hedge`: attempts overlap instead of following one another. The first attempt
@@ -106,11 +98,7 @@ impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {
     /// # }
     /// ```
     pub fn hedge(self, delay: Duration) -> Retrying<'p, Op, Async<S, L, Hedge>, K> {
-        self.with_mode(|Async { sleep, runner, .. }| Async {
-            sleep,
-            runner,
-            hedge: Hedge(delay),
-        })
+        self.with_mode(|mode| mode.hedge(delay))
     }
 
     fn with_mode<M>(self, mode: impl FnOnce(Async<S, L, H>) -> M) -> Retrying<'p, Op, M, K> {
@@ -157,17 +145,7 @@ where
     where
         F: Fn(TimedOut) -> Failure<Op, Async<S, TimeLimit<C>, H>>,
     {
-        self.with_mode(
-            |Async {
-                 sleep,
-                 runner,
-                 hedge,
-             }| Async {
-                sleep,
-                runner: TimeLimit(runner.0, Converted(convert)),
-                hedge,
-            },
-        )
+        self.with_mode(|mode| mode.timed_out(convert))
     }
 }
 
@@ -201,12 +179,7 @@ impl<'p, Op, S, L, K> Retrying<'p, Op, Async<S, L, Hedge>, K> {
         S: AsyncSleep,
         L: Runner<Fut, S>,
     {
-        let Async {
-            sleep,
-            runner,
-            hedge: Hedge(hedge),
-        } = self.mode;
-        let mode = (sleep, runner, hedge);
+        let mode = self.mode.into_parts();
         let hedging = Hedging::new(self.policy, self.rules, mode, function, overtaken, describe);
         (self.op, hedging)
     }
@@ -233,3 +206,42 @@ where
 
 /// The name the events give the async builder.
 const FUNCTION: &str = "Policy::retry_async";
+
+/// The async settings as each door sets them, each setter changing one setting's type: the
+/// builder and the attribute's hedged glue both forward to these.
+impl<S, L, H> Async<S, L, H> {
+    /// `sleep`.
+    #[inline]
+    pub(crate) fn sleep<S2>(self, sleep: S2) -> Async<S2, L, H> {
+        replace!(Async, self, sleep: sleep; runner, hedge)
+    }
+
+    /// `attempt_timeout`.
+    #[inline]
+    pub(crate) fn attempt_timeout(self, limit: Duration) -> Async<S, TimeLimit, H> {
+        replace!(Async, self, runner: TimeLimit(limit, ByFrom); sleep, hedge)
+    }
+
+    /// `hedge`.
+    #[inline]
+    pub(crate) fn hedge(self, delay: Duration) -> Async<S, L, Hedge> {
+        replace!(Async, self, hedge: Hedge(delay); sleep, runner)
+    }
+}
+
+impl<S, C, H> Async<S, TimeLimit<C>, H> {
+    /// `timed_out`.
+    #[inline]
+    pub(crate) fn timed_out<F>(self, convert: F) -> Async<S, TimeLimit<Converted<F>>, H> {
+        let runner = TimeLimit(self.runner.0, Converted(convert));
+        replace!(Async, self, runner: runner; sleep, hedge)
+    }
+}
+
+impl<S, L> Async<S, L, Hedge> {
+    /// The sleep, the way each attempt runs, and the hedge's delay, for a [`Hedging`].
+    #[inline]
+    pub(crate) fn into_parts(self) -> (S, L, Duration) {
+        (self.sleep, self.runner, self.hedge.0)
+    }
+}

@@ -70,6 +70,17 @@ pub struct Async<S = DefaultSleep, L = OneByOne, H = NoHedge> {
     pub(crate) hedge: H,
 }
 
+impl Async {
+    /// The defaults: tokio's sleep, each attempt as it is, no hedging.
+    pub(crate) const fn new() -> Self {
+        Async {
+            sleep: DefaultSleep,
+            runner: OneByOne,
+            hedge: NoHedge,
+        }
+    }
+}
+
 /// Attempts of an async [`Retrying`] one after another: the default.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoHedge;
@@ -148,11 +159,7 @@ impl Policy {
         Retrying {
             policy: self,
             op,
-            mode: Async {
-                runner: OneByOne,
-                sleep: DefaultSleep,
-                hedge: NoHedge,
-            },
+            mode: Async::new(),
             rules: Rules::new(),
         }
     }
