@@ -68,78 +68,83 @@ pub fn retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Whether `response` is worth another attempt: a 5xx or a 429.
-#[cfg(feature = "tower")]
-pub(crate) fn retryable<B>(response: &http::Response<B>) -> bool {
-    let status = response.status();
-    status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
-}
-
-/// The server's hint in `response`: its `Retry-After`, if it parses.
-#[cfg(feature = "tower")]
-pub(crate) fn hint<B>(response: &http::Response<B>) -> Option<Duration> {
-    response
-        .headers()
-        .get(http::header::RETRY_AFTER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(retry_after)
-}
-
-/// Whether a request may be sent again: the rule of every HTTP door, whichever classifier is
-/// used. An `http::Request` may when its method is idempotent (RFC 9110, 9.2.2); the
-/// scalar, string and container types of the standard library always may. For a request
-/// type of your own, `impl Resendable for MyRequest {}` says it always may, or give
-/// `resendable` a body.
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub trait Resendable {
-    /// Whether this request may be sent again after an answer that is retried.
-    fn resendable(&self) -> bool {
-        true
+pub use requests::Resendable;
+#[cfg(feature = "tower")]
+pub(crate) use requests::{hint, retryable};
+
+/// What needs the `http` types (the `tower` feature): which responses are worth another
+/// attempt, and which requests may be sent again.
+#[cfg(feature = "tower")]
+mod requests {
+    use std::time::Duration;
+
+    use super::retry_after;
+
+    /// Whether `response` is worth another attempt: a 5xx or a 429.
+    pub(crate) fn retryable<B>(response: &http::Response<B>) -> bool {
+        let status = response.status();
+        status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
     }
-}
 
-#[cfg(feature = "tower")]
-impl<B> Resendable for http::Request<B> {
-    fn resendable(&self) -> bool {
-        self.method().is_idempotent()
+    /// The server's hint in `response`: its `Retry-After`, if it parses.
+    pub(crate) fn hint<B>(response: &http::Response<B>) -> Option<Duration> {
+        response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(retry_after)
     }
+
+    /// Whether a request may be sent again: the rule of every HTTP door, whichever classifier is
+    /// used. An `http::Request` may when its method is idempotent (RFC 9110, 9.2.2); the
+    /// scalar, string and container types of the standard library always may. For a request
+    /// type of your own, `impl Resendable for MyRequest {}` says it always may, or give
+    /// `resendable` a body.
+    pub trait Resendable {
+        /// Whether this request may be sent again after an answer that is retried.
+        fn resendable(&self) -> bool {
+            true
+        }
+    }
+
+    impl<B> Resendable for http::Request<B> {
+        fn resendable(&self) -> bool {
+            self.method().is_idempotent()
+        }
+    }
+
+    macro_rules! always_resendable {
+        ($($ty:ty),* $(,)?) => {
+            $(impl Resendable for $ty {})*
+        };
+    }
+
+    always_resendable!(
+        (),
+        bool,
+        char,
+        u8,
+        u16,
+        u32,
+        u64,
+        u128,
+        usize,
+        i8,
+        i16,
+        i32,
+        i64,
+        i128,
+        isize,
+        String,
+        &'static str,
+    );
+
+    impl<T> Resendable for Vec<T> {}
+    impl<T: ?Sized> Resendable for Box<T> {}
+    impl<T: ?Sized> Resendable for std::sync::Arc<T> {}
 }
-
-#[cfg(feature = "tower")]
-macro_rules! always_resendable {
-    ($($ty:ty),* $(,)?) => {
-        $(impl Resendable for $ty {})*
-    };
-}
-
-#[cfg(feature = "tower")]
-always_resendable!(
-    (),
-    bool,
-    char,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    String,
-    &'static str,
-);
-
-#[cfg(feature = "tower")]
-impl<T> Resendable for Vec<T> {}
-#[cfg(feature = "tower")]
-impl<T: ?Sized> Resendable for Box<T> {}
-#[cfg(feature = "tower")]
-impl<T: ?Sized> Resendable for std::sync::Arc<T> {}
 
 #[cfg(test)]
 mod tests {
