@@ -32,8 +32,7 @@ pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
     errors.check(check_signature(func));
     check_attributes(func, errors);
     check_async_keys(args, func, errors);
-    check_receiver(args, func, errors);
-    check_hedged_arguments(args, func, errors);
+    check_hedged_inputs(args, func, errors);
     if let Some(Value::Names(names)) = args.get(&keys::CLONE).map(|given| &given.value) {
         for name in names {
             errors.check(check_clone(name, func));
@@ -186,58 +185,56 @@ fn check_hedge(args: &Args, errors: &mut Errors) {
     }
 }
 
-/// A hedged call runs its body several times at once, which a `&mut self` body cannot
-/// allow.
-fn check_receiver(args: &Args, func: &RetryFn, errors: &mut Errors) {
+/// A hedged call runs its body several times at once: no input can be borrowed mutably by
+/// all of them, whether it is `&mut self`, a `&mut` reference or a `mut` binding.
+fn check_hedged_inputs(args: &Args, func: &RetryFn, errors: &mut Errors) {
     if args.get(&keys::HEDGE).is_none() {
         return;
     }
-    let Some(FnArg::Receiver(receiver)) = func.sig.inputs.first() else {
-        return;
-    };
+    for input in &func.sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.check(check_hedged_receiver(receiver)),
+            FnArg::Typed(arg) => errors.check(check_hedged_argument(arg)),
+        }
+    }
+}
+
+fn check_hedged_receiver(receiver: &syn::Receiver) -> syn::Result<()> {
     let written = match &receiver.kind {
         ReceiverKind::Reference(_, _, Some(_)) => "&mut self",
         ReceiverKind::Typed(_, ty) if matches!(strip_parens(ty), Type::Reference(r) if r.mutability.is_some()) => {
             "self: &mut Self"
         }
         _ if receiver.mutability.is_some() => "mut self",
-        _ => return,
+        _ => return Ok(()),
     };
-    errors.push(syn::Error::new_spanned(
+    Err(syn::Error::new_spanned(
         receiver,
         format!(
             "`hedge` runs attempts at the same time, so they cannot all have `{written}`: take \
              `&self` (with interior mutability where the body needs it), or drop `hedge`"
         ),
-    ));
+    ))
 }
 
-/// A hedged call runs its body several times at once: no argument can be borrowed mutably by
-/// all of them, whether it is a `&mut` reference or a `mut` binding.
-fn check_hedged_arguments(args: &Args, func: &RetryFn, errors: &mut Errors) {
-    if args.get(&keys::HEDGE).is_none() {
-        return;
-    }
-    for arg in &func.sig.inputs {
-        let FnArg::Typed(arg) = arg else { continue };
-        let name = match &*arg.pat {
-            Pat::Ident(pat) => pat.ident.to_string(),
-            _ => "this argument".to_string(),
-        };
-        let why = if matches!(strip_parens(&arg.ty), Type::Reference(r) if r.mutability.is_some()) {
-            "is a `&mut` reference, which only one of them can use"
-        } else if matches!(&*arg.pat, Pat::Ident(pat) if pat.mutability.is_some()) {
-            "is a `mut` binding, which only one of them can borrow mutably"
-        } else {
-            continue;
-        };
-        errors.push(syn::Error::new_spanned(
-            arg,
-            format!(
-                "`hedge` runs attempts at the same time, and `{name}` {why}: take it by shared \
-                 reference or by value (with `clone({name})` when the body consumes it), or drop \
-                 `hedge`"
-            ),
-        ));
-    }
+fn check_hedged_argument(arg: &syn::PatType) -> syn::Result<()> {
+    let name = match &*arg.pat {
+        Pat::Ident(pat) => pat.ident.to_string(),
+        _ => "this argument".to_string(),
+    };
+    let why = if matches!(strip_parens(&arg.ty), Type::Reference(r) if r.mutability.is_some()) {
+        "is a `&mut` reference, which only one of them can use"
+    } else if matches!(&*arg.pat, Pat::Ident(pat) if pat.mutability.is_some()) {
+        "is a `mut` binding, which only one of them can borrow mutably"
+    } else {
+        return Ok(());
+    };
+    Err(syn::Error::new_spanned(
+        arg,
+        format!(
+            "`hedge` runs attempts at the same time, and `{name}` {why}: take it by shared \
+             reference or by value (with `clone({name})` when the body consumes it), or drop \
+             `hedge`"
+        ),
+    ))
 }
