@@ -89,6 +89,30 @@ pub(crate) const TIMED_OUT: Key = Key {
     example: "timed_out = |t| E::from(std::io::Error::from(t))",
     emit: Emit::Expansion,
 };
+pub(crate) const BREAKER: Key = Key {
+    name: "breaker",
+    form: Form::Expr {
+        what: "an expression of type `&CircuitBreaker`, such as `&BREAKER`",
+    },
+    example: "breaker = &BREAKER",
+    emit: judge(false),
+};
+pub(crate) const THROTTLE: Key = Key {
+    name: "throttle",
+    form: Form::Expr {
+        what: "an expression of type `&Throttle`, such as `&THROTTLE`",
+    },
+    example: "throttle = &THROTTLE",
+    emit: judge(false),
+};
+pub(crate) const REJECTED: Key = Key {
+    name: "rejected",
+    form: Form::Expr {
+        what: "an expression of type `Fn(Rejected) -> E` (a fn or a closure)",
+    },
+    example: "rejected = |r| E::from(std::io::Error::from(r))",
+    emit: Emit::Expansion,
+};
 pub(crate) const HEDGE: Key = Key {
     name: "hedge",
     form: Form::Duration,
@@ -221,6 +245,9 @@ pub(crate) const KEYS: &[Key] = &[
         example: "on_give_up = |give_up| log(give_up)",
         emit: judge(true),
     },
+    BREAKER,
+    THROTTLE,
+    REJECTED,
     ATTEMPT_TIMEOUT,
     TIMED_OUT,
     HEDGE,

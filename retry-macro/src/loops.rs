@@ -61,7 +61,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(*ret_span));
     let outcome_ref = quote_spanned!(*ret_span=> &#outcome_at_ret);
     let judge = quote!(#krate::__private::judge!(#retry, &#policy, #outcome_ref, #function));
-    let verdict = verdict(args, judge, key_value, &outcome, &delay);
+    let verdict = verdict(args, judge, key_value);
     // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
     let sleeper = is_async.then(|| match args.expr(&keys::SLEEP) {
         Some(path) => path.to_token_stream(),
@@ -78,7 +78,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         let cut = match args.get(&keys::TIMED_OUT) {
             Some(convert) => {
                 let convert = key_value(&convert.value);
-                quote!(#krate::Converted(#convert))
+                quote!(#krate::__private::timed_out(#convert))
             }
             None => {
                 // Spanned at the key: a failure type without the conversion is told there.
@@ -92,7 +92,27 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         };
         (call, quote!(&#policy, #limit, &#sleeper, #cut, #function,))
     });
-    let attempt = attempt(is_async, ret, &outcome, body, *body_span, within.as_ref());
+    let guards = guards(args, krate, key_value);
+    // With a breaker or a throttle, they count an attempt `attempt_timeout` cut as a
+    // failure: the judge is told of the cut.
+    let within_cut = (guards.is_some() && within.is_some())
+        .then(|| Ident::new("__retry_within", Span::mixed_site()));
+    let attempt = Attempt {
+        is_async,
+        ret,
+        outcome: &outcome,
+        body,
+        body_span: *body_span,
+        within: within.as_ref(),
+        within_cut: within_cut.as_ref(),
+        guards: guards.as_ref(),
+    };
+    let attempt = attempt.statement();
+    let mut verdict = verdict;
+    if let Some(within) = &within_cut {
+        verdict = quote!(#verdict.cut(#within.timed_out()));
+    }
+    let verdict = finish(verdict, &outcome, &delay);
     // One attempt and its verdict: the delay before the next attempt, or a return. The
     // outcome's scope ends here, before the sleep.
     let next = quote! {
@@ -158,6 +178,12 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
         .map(|given| key_value(&given.value))
         .unwrap_or_default();
     let mut builder = quote!(#start(&#policy, #hedge));
+    // Before the limits, whose setters check that a refused call can become the outcome.
+    if let Some(given) = args.get(&keys::REJECTED) {
+        let method = &given.ident;
+        let value = key_value(&given.value);
+        builder.extend(quote!(.#method(#value)));
+    }
     builder.extend(judge_calls(args, *key_value));
     if let Some(path) = args.expr(&keys::SLEEP) {
         builder.extend(quote!(.sleep(#path)));
@@ -185,30 +211,65 @@ fn judge_calls(args: &Args, key_value: &dyn Fn(&Value) -> TokenStream) -> TokenS
     calls
 }
 
-/// The statement that runs one attempt into `outcome`, in its own scope. `within` is the
-/// call that puts an async attempt under `attempt_timeout`: `state.within` and its
-/// arguments but the attempt.
-fn attempt(
+/// One attempt, run into `outcome` in its own scope.
+struct Attempt<'a> {
     is_async: bool,
-    ret: &Type,
-    outcome: &Ident,
-    body: &TokenStream,
+    ret: &'a Type,
+    outcome: &'a Ident,
+    body: &'a TokenStream,
     body_span: Span,
-    within: Option<&(TokenStream, TokenStream)>,
-) -> TokenStream {
-    if is_async {
-        let attempt = async_block(ret, body, body_span);
-        let attempt = match within {
-            Some((call, args)) => quote!(#call(#args #attempt)),
-            None => attempt,
+    /// The call that puts an async attempt under `attempt_timeout`: `state.within` and its
+    /// arguments but the attempt.
+    within: Option<&'a (TokenStream, TokenStream)>,
+    /// The local that keeps that call's future, pinned, to ask it afterwards whether it
+    /// cut the attempt (with a breaker or a throttle only).
+    within_cut: Option<&'a Ident>,
+    /// The admission of the first attempt by a breaker or a throttle (see [`guards`]).
+    guards: Option<&'a TokenStream>,
+}
+
+impl Attempt<'_> {
+    /// The statements that bind `outcome`.
+    fn statement(&self) -> TokenStream {
+        let Attempt {
+            ret,
+            outcome,
+            body,
+            body_span,
+            ..
+        } = *self;
+        let (prelude, run) = if self.is_async {
+            let attempt = async_block(ret, body, body_span);
+            match (self.within, self.within_cut) {
+                (Some((call, args)), Some(within)) => (
+                    quote!(let mut #within = ::core::pin::pin!(#call(#args #attempt));),
+                    quote!(#within.as_mut().await),
+                ),
+                (Some((call, args)), None) => (quote!(), quote!(#call(#args #attempt).await)),
+                (None, _) => (quote!(), quote!(#attempt.await)),
+            }
+        } else {
+            // Spanned at the body: a body that moves an argument is reported there.
+            let body = braced(body, body_span);
+            let run = quote_spanned!(body_span=> (|| -> #ret #body)());
+            (quote!(#[allow(clippy::redundant_closure_call)]), run)
         };
-        quote!(let #outcome: #ret = #attempt.await;)
-    } else {
-        // Spanned at the body: a body that moves an argument is reported there.
-        let body = braced(body, body_span);
-        quote_spanned! {body_span=>
-            #[allow(clippy::redundant_closure_call)]
-            let #outcome = (|| -> #ret #body)();
+        let run = match self.guards {
+            Some(admit) => quote! {
+                match #admit {
+                    ::core::option::Option::Some(#outcome) => #outcome,
+                    ::core::option::Option::None => #run,
+                }
+            },
+            None => run,
+        };
+        // An async block's output is `ret` by its dead `return`; the annotation lets the
+        // compiler check the outcome at the return type first, and types the conversion
+        // of a refused call.
+        let annotation = (self.is_async || self.guards.is_some()).then(|| quote!(: #ret));
+        quote! {
+            #prelude
+            let #outcome #annotation = #run;
         }
     }
 }
@@ -252,23 +313,60 @@ fn sleep(
     }
 }
 
-/// The verdict on the outcome: `judge` and a call for each key of the judge, then the
-/// delay before the next attempt, or a return.
+/// The verdict on the outcome: `judge` and a call for each key of the judge.
 fn verdict(
     args: &Args,
     judge: TokenStream,
     key_value: &dyn Fn(&Value) -> TokenStream,
-    outcome: &Ident,
-    delay: &Ident,
 ) -> TokenStream {
     let mut verdict = judge;
     verdict.extend(judge_calls(args, key_value));
+    verdict
+}
+
+/// The delay before the next attempt, from `verdict`, or a return.
+fn finish(verdict: TokenStream, outcome: &Ident, delay: &Ident) -> TokenStream {
     quote! {
         match #verdict.next() {
             ::core::option::Option::Some(#delay) => #delay,
             ::core::option::Option::None => return #outcome,
         }
     }
+}
+
+/// With a `breaker` or a `throttle`: the call that asks them to admit the first attempt,
+/// `state.admit(breaker, throttle)` (or `admit_with(.., conversion)` with `rejected`), which
+/// gives the outcome that stands for a refusal. Spanned at the first of the keys, where a
+/// failure type without `From<Rejected>` is reported.
+fn guards(
+    args: &Args,
+    krate: &Krate,
+    key_value: &dyn Fn(&Value) -> TokenStream,
+) -> Option<TokenStream> {
+    let breaker = args.get(&keys::BREAKER);
+    let throttle = args.get(&keys::THROTTLE);
+    let at = breaker.or(throttle)?.ident.span();
+    let option = |given: Option<&crate::attr::Given>| match given {
+        Some(given) => {
+            let value = key_value(&given.value);
+            quote!(::core::option::Option::Some(#value))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (breaker, throttle) = (option(breaker), option(throttle));
+    let retry = Ident::new("__retry_state", Span::mixed_site());
+    Some(match args.get(&keys::REJECTED) {
+        Some(convert) => {
+            let convert = key_value(&convert.value);
+            let method = Ident::new("admit_with", at);
+            let convert = quote!(#krate::__private::rejected(#convert));
+            quote!(#retry.#method(#breaker, #throttle, #convert))
+        }
+        None => {
+            let method = Ident::new("admit", at);
+            quote!(#retry.#method(#breaker, #throttle))
+        }
+    })
 }
 
 /// `{ statements }`, the braces spanned at the body.

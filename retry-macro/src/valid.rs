@@ -13,6 +13,25 @@ pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
     check_policy(args, errors);
     check_hedge(args, errors);
     check_timed_out(args, errors);
+    check_rejected(args, errors);
+}
+
+/// `rejected` converts the failure of a call a `breaker` or a `throttle` refused.
+fn check_rejected(args: &Args, errors: &mut Errors) {
+    if let Some(rejected) = args.get(&keys::REJECTED) {
+        if !guarded(args) {
+            errors.push(syn::Error::new(
+                rejected.ident.span(),
+                "`rejected` makes the failure of a call a `breaker` or a `throttle` refused, \
+                 and this fn has neither: add `breaker = &BREAKER`, or drop `rejected`",
+            ));
+        }
+    }
+}
+
+/// Whether a `breaker` or a `throttle` may refuse the fn's attempts.
+pub(crate) fn guarded(args: &Args) -> bool {
+    args.get(&keys::BREAKER).is_some() || args.get(&keys::THROTTLE).is_some()
 }
 
 /// `timed_out` converts the failure of an attempt that `attempt_timeout` cut.

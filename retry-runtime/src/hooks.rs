@@ -161,11 +161,16 @@ pub enum StopReason {
     Budget,
     /// `when` declined to retry the failure.
     NotRetryable,
+    /// A [`CircuitBreaker`](crate::CircuitBreaker) refused the next attempt: it is open, or
+    /// half-open with its probe running.
+    CircuitOpen,
+    /// A [`Throttle`](crate::Throttle) shed the next attempt.
+    Throttled,
 }
 
 impl StopReason {
-    /// The reason as the `tracing` events show it: `"attempts"`, `"deadline"`, `"budget"`
-    /// or `"not_retryable"`.
+    /// The reason as the `tracing` events show it: `"attempts"`, `"deadline"`, `"budget"`,
+    /// `"not_retryable"`, `"circuit_open"` or `"throttled"`.
     ///
     /// ```
     /// use retry_runtime::StopReason;
@@ -178,6 +183,8 @@ impl StopReason {
             StopReason::Deadline => "deadline",
             StopReason::Budget => "budget",
             StopReason::NotRetryable => "not_retryable",
+            StopReason::CircuitOpen => "circuit_open",
+            StopReason::Throttled => "throttled",
         }
     }
 }

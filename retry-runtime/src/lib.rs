@@ -51,15 +51,29 @@ pub mod __private {
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described, Describer,
     };
     pub use crate::time::{DefaultSleep, sleep, sleep_async};
+
+    /// The `timed_out` key's conversion, typed, so that its closure needs no annotation.
+    #[inline]
+    pub fn timed_out<E, F: Fn(crate::TimedOut) -> E>(convert: F) -> crate::Converted<F> {
+        crate::Converted(convert)
+    }
+
+    /// The `rejected` key's conversion, typed, so that its closure needs no annotation.
+    #[inline]
+    pub fn rejected<E, F: Fn(crate::Rejected) -> E>(convert: F) -> crate::Converted<F> {
+        crate::Converted(convert)
+    }
 }
 
-pub use attempts::{ByFrom, Converted, Cut, TimedOut, TimeoutOutcome};
+pub use attempts::{Cut, TimedOut, TimeoutOutcome};
 pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
 pub use hooks::{Attempt, GiveUp, StopReason};
 pub use http::{retry_after, retry_after_at};
-pub use limits::{RetryBudget, Shared};
-pub use outcome::Outcome;
+pub use limits::{
+    BreakerState, CircuitBreaker, Rejected, RejectedOutcome, RetryBudget, Shared, Throttle,
+};
+pub use outcome::{ByFrom, Converted, Outcome};
 pub use schedule::{Backoff, Delays, Jitter, JitteredDelays, Policy};
 pub use time::AsyncSleep;
 

@@ -105,3 +105,16 @@ mod tests {
         assert_eq!(Some(3).success(), Some(&3));
     }
 }
+
+/// Makes the outcome of an attempt the library did not let run to its end with the
+/// outcome's own conversion: [`TimeoutOutcome`](crate::TimeoutOutcome) for an attempt cut by
+/// `attempt_timeout`, [`RejectedOutcome`](crate::RejectedOutcome) for a call a limit refused
+/// (`Err(E::from(..))`, or `None`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByFrom;
+
+/// Makes those outcomes with a conversion to a `Result`'s failure type given by the user
+/// (`Fn(TimedOut) -> E` with `timed_out`, `Fn(Rejected) -> E` with `rejected`), for a failure
+/// type that cannot implement `From` (another crate's error).
+#[derive(Debug, Clone, Copy)]
+pub struct Converted<F>(pub F);

@@ -28,8 +28,9 @@ use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
 use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
-use crate::engine::{assess, on_give_up, on_retry, timed};
+use crate::engine::{Sealed, assess, on_give_up, on_retry, timed};
 use crate::hooks::{Attempt, StopReason};
+use crate::limits::{Reject, Rejected};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, Timing};
@@ -86,6 +87,9 @@ pin_project! {
         #[pin]
         timer: Option<S::Sleep>,
         begun: bool,
+        // A breaker or a throttle refused the first attempt: `next` returns the outcome
+        // that stands for it.
+        rejected: Option<Rejected>,
     }
 }
 
@@ -142,6 +146,11 @@ where
             let timed = timed::<R, K>();
             *this.engine = Engine::new(this.policy, timed, Timing::Async);
             *this.begun = true;
+            if let Err(rejected) = this.engine.admit_first(Sealed::limits(&*this.rules)) {
+                // The attempt is not made: it is dropped before it is ever polled.
+                *this.rejected = Some(rejected);
+                return;
+            }
         }
         let (engine, policy) = (&*this.engine, *this.policy);
         let until_deadline = || engine.until_deadline(policy);
@@ -179,18 +188,38 @@ where
     pub fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
         let mut this = self.project();
         let rules = &*this.rules;
-        let mut call = Call::new(this.engine, this.policy, rules.budget(), this.function);
+        let mut call = Call::new(
+            this.engine,
+            this.policy,
+            Sealed::limits(rules),
+            this.function,
+        );
+        if let Some(rejected) = this.rejected.take() {
+            let outcome = rules.reject().reject(rejected);
+            let error = this
+                .describe
+                .map_or(Described::Nothing, |describe| describe(&outcome));
+            call.give_up(rejected.reason(), error);
+            on_give_up(call.engine, rules.on_give_up(), rejected.reason(), &outcome);
+            return Poll::Ready(Some(outcome));
+        }
         loop {
-            let Poll::Ready(outcome) = poll_any(this.first.as_mut(), this.rest, cx) else {
+            let Poll::Ready((outcome, cut)) =
+                poll_any(this.first.as_mut(), this.rest, cx, T::was_cut)
+            else {
                 break;
             };
-            let (verdict, error) = assess(rules, &outcome).verdict();
+            let judgement = assess(rules, &outcome).cut(cut);
+            let answered = judgement.answered();
+            let (verdict, error) = judgement.verdict();
             let error = this.describe.map_or(error, |describe| describe(&outcome));
+            if verdict == Verdict::Success {
+                call.limits.succeeded();
+            } else {
+                call.limits.count(answered);
+            }
             let reason = match verdict {
-                Verdict::Success => {
-                    call.limits.succeeded();
-                    None
-                }
+                Verdict::Success => None,
                 Verdict::Final => None,
                 Verdict::Declined => Some(StopReason::NotRetryable),
                 Verdict::Retryable(_) => {
@@ -242,25 +271,29 @@ where
     }
 }
 
-/// Polls every running attempt; the first ready one's outcome, its slot emptied.
+/// Polls every running attempt; the first ready one's outcome, its slot emptied, and
+/// whether it was cut (`was_cut`).
 fn poll_any<F: Future>(
     mut first: Pin<&mut Option<F>>,
     rest: &mut Option<Slots<F>>,
     cx: &mut Context<'_>,
-) -> Poll<F::Output> {
-    if let Some(attempt) = first.as_mut().as_pin_mut() {
-        if let Poll::Ready(outcome) = attempt.poll(cx) {
+    was_cut: fn(&F) -> bool,
+) -> Poll<(F::Output, bool)> {
+    if let Some(mut attempt) = first.as_mut().as_pin_mut() {
+        if let Poll::Ready(outcome) = attempt.as_mut().poll(cx) {
+            let cut = was_cut(&attempt);
             first.set(None);
-            return Poll::Ready(outcome);
+            return Poll::Ready((outcome, cut));
         }
     }
     if let Some(rest) = rest {
         for index in 0..rest.len() {
             let mut slot = rest.slot(index);
-            if let Some(attempt) = slot.as_mut().as_pin_mut() {
-                if let Poll::Ready(outcome) = attempt.poll(cx) {
+            if let Some(mut attempt) = slot.as_mut().as_pin_mut() {
+                if let Poll::Ready(outcome) = attempt.as_mut().poll(cx) {
+                    let cut = was_cut(&attempt);
                     slot.set(None);
-                    return Poll::Ready(outcome);
+                    return Poll::Ready((outcome, cut));
                 }
             }
         }
@@ -319,6 +352,7 @@ impl<'p, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> Hedging<'p, Fut, S, T
             rest: None,
             timer: None,
             begun: false,
+            rejected: None,
         }
     }
 }

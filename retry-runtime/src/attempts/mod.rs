@@ -11,7 +11,7 @@ pub(crate) use hedged::Describe;
 pub use hedged::{HedgeFuture, Hedging, OnHedge};
 pub use sequential::RetryFuture;
 pub(crate) use time_limit::Within;
-pub use time_limit::{ByFrom, Converted, Cut, TimeLimit, TimedOut, TimeoutOutcome};
+pub use time_limit::{Cut, TimeLimit, TimedOut, TimeoutOutcome};
 
 use std::future::Future;
 use std::time::Duration;
@@ -34,6 +34,14 @@ pub trait Runner<Fut: Future, S: AsyncSleep> {
         function: &'static str,
         number: u32,
     ) -> Self::Running;
+
+    /// Whether `running`, which has returned its outcome, was cut by a time limit: the
+    /// breaker and the throttle count it as a failure whatever `when` says.
+    #[inline]
+    fn was_cut(running: &Self::Running) -> bool {
+        let _ = running;
+        false
+    }
 }
 
 /// Each attempt runs until it ends, however long that takes.

@@ -8,7 +8,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::Runner;
-use crate::engine::{Engine, Keys, judge, timed};
+use crate::engine::{Engine, Keys, admit, judge, timed};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, MaybeSleep, Timing, sleep_async};
@@ -57,13 +57,26 @@ where
                 StateProj::Start => {
                     let timed = timed::<R, K>();
                     *this.engine = Engine::new(this.policy, timed, Timing::Async);
+                    if let Some(refused) = admit(&*this.rules, this.engine) {
+                        let _ = judge(
+                            &*this.rules,
+                            this.engine,
+                            this.policy,
+                            (&refused, false),
+                            FUNCTION,
+                        );
+                        this.state.set(State::Done);
+                        return Poll::Ready(refused);
+                    }
                     let attempt =
                         start(this.runner, this.op, this.sleeper, this.engine, this.policy);
                     this.state.set(State::Attempt { attempt });
                 }
-                StateProj::Attempt { attempt } => {
-                    let outcome = ready!(attempt.poll(cx));
-                    let verdict = judge(&*this.rules, this.engine, this.policy, &outcome, FUNCTION);
+                StateProj::Attempt { mut attempt } => {
+                    let outcome = ready!(attempt.as_mut().poll(cx));
+                    let cut = T::was_cut(&attempt);
+                    let judged = (&outcome, cut);
+                    let verdict = judge(&*this.rules, this.engine, this.policy, judged, FUNCTION);
                     match verdict {
                         Some(delay) => {
                             drop(outcome);

@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 
 use super::Runner;
 use crate::engine::events;
-use crate::outcome::Outcome;
+use crate::outcome::{ByFrom, Converted, Outcome};
 use crate::time::AsyncSleep;
 
 /// The failure of an attempt cut by `attempt_timeout`: it was still running after
@@ -154,20 +154,12 @@ pub trait Cut<R> {
     fn cut(&self, timed_out: TimedOut) -> R;
 }
 
-/// Cuts with [`TimeoutOutcome`]: `Err(E::from(timed_out))`, or `None`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ByFrom;
-
 impl<R: TimeoutOutcome> Cut<R> for ByFrom {
     #[inline]
     fn cut(&self, timed_out: TimedOut) -> R {
         R::timed_out(timed_out)
     }
 }
-
-/// Cuts with a conversion `Fn(TimedOut) -> E` to a `Result`'s failure type.
-#[derive(Debug, Clone, Copy)]
-pub struct Converted<F>(pub F);
 
 impl<T, E, F: Fn(TimedOut) -> E> Cut<Result<T, E>> for Converted<F> {
     #[inline]
@@ -192,6 +184,8 @@ pin_project! {
         after: Duration,
         function: &'static str,
         number: u32,
+        // The timer fired first.
+        timed_out: bool,
     }
 }
 
@@ -225,6 +219,15 @@ where
         after,
         function,
         number,
+        timed_out: false,
+    }
+}
+
+impl<F: Future, T, C> Within<F, T, C> {
+    /// Whether the attempt was cut: the timer fired before it returned.
+    #[inline]
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
     }
 }
 
@@ -244,6 +247,7 @@ impl<F: Future, T: Future, C: Cut<F::Output>> Future for Within<F, T, C> {
             Poll::Ready(_) => {
                 // Dropped now, not when this future is: what it owned goes at once.
                 this.attempt.set(None);
+                *this.timed_out = true;
                 events::timed_out(this.function, *this.number, *this.after);
                 Poll::Ready(this.cut.cut(TimedOut::new(*this.after)))
             }
@@ -285,5 +289,10 @@ where
     ) -> Self::Running {
         let after = self.for_attempt(until_deadline());
         within(attempt, after, sleeper, self.1.clone(), function, number)
+    }
+
+    #[inline]
+    fn was_cut(running: &Self::Running) -> bool {
+        running.timed_out()
     }
 }

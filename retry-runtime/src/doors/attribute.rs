@@ -28,9 +28,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use crate::attempts::{
-    ByFrom, Converted, Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within,
-};
+use crate::attempts::{Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
 use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
@@ -38,8 +36,10 @@ use crate::engine::{
     Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
 };
 use crate::hooks::{Attempt, GiveUp};
-use crate::limits::RetryBudget;
-use crate::outcome::Outcome;
+use crate::limits::{
+    CircuitBreaker, Guard, Limits, Reject, Rejected, RejectedOutcome, RetryBudget, Throttle,
+};
+use crate::outcome::{ByFrom, Converted, Outcome};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, Timing};
 
@@ -120,11 +120,45 @@ impl CallState {
             judgement: Judgement::new(outcome, describe),
             engine: &mut self.engine,
             policy,
-            budget: None,
+            limits: Limits::new(None),
+            cut: false,
             function,
             on_retry: NoHook,
             on_give_up: NoHook,
         }
+    }
+
+    /// Before an attempt: `None` when it may be made, else the outcome that stands for a
+    /// first attempt the `breaker` or the `throttle` refused (`Err(E::from(Rejected))`),
+    /// which the expansion judges in place of the body's (retries are admitted when they
+    /// are scheduled, in the judge).
+    #[inline]
+    pub fn admit<R: RejectedOutcome>(
+        &mut self,
+        breaker: Option<&CircuitBreaker>,
+        throttle: Option<&Throttle>,
+    ) -> Option<R> {
+        self.admit_with(breaker, throttle, ByFrom)
+    }
+
+    /// [`admit`](CallState::admit), with the `rejected` key's conversion to the failure.
+    #[inline]
+    pub fn admit_with<R, X: Reject<R>>(
+        &mut self,
+        breaker: Option<&CircuitBreaker>,
+        throttle: Option<&Throttle>,
+        reject: X,
+    ) -> Option<R> {
+        if self.engine.attempt() > 1 {
+            return None;
+        }
+        let limits = Limits {
+            budget: None,
+            breaker,
+            throttle,
+        };
+        let refused = self.engine.admit_first(limits).err()?;
+        Some(reject.reject(refused))
     }
 
     /// Runs `attempt` within `limit` (`attempt_timeout`), or within the time left before
@@ -158,7 +192,8 @@ pub struct Judge<'a, R, A = NoHook, G = NoHook> {
     judgement: Judgement<'a, R>,
     engine: &'a mut Engine,
     policy: &'a Policy,
-    budget: Option<&'a RetryBudget>,
+    limits: Limits<'a>,
+    cut: bool,
     function: &'static str,
     on_retry: A,
     on_give_up: G,
@@ -193,7 +228,29 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
     /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
     #[inline]
     pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
-        self.budget = Some(budget.borrow());
+        self.limits.budget = Some(budget.borrow());
+        self
+    }
+
+    /// `breaker`: the circuit breaker that counts this call's attempts.
+    #[inline]
+    pub fn breaker<B: Borrow<CircuitBreaker> + ?Sized>(mut self, breaker: &'a B) -> Self {
+        self.limits.breaker = Some(breaker.borrow());
+        self
+    }
+
+    /// `throttle`: the adaptive throttle that counts this call's attempts.
+    #[inline]
+    pub fn throttle<T: Borrow<Throttle> + ?Sized>(mut self, throttle: &'a T) -> Self {
+        self.limits.throttle = Some(throttle.borrow());
+        self
+    }
+
+    /// Whether `attempt_timeout` cut the attempt: the breaker and the throttle count it as
+    /// a failure, whatever `when` says.
+    #[inline]
+    pub fn cut(mut self, cut: bool) -> Self {
+        self.cut = cut;
         self
     }
 
@@ -216,7 +273,8 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
             judgement: self.judgement,
             engine: self.engine,
             policy: self.policy,
-            budget: self.budget,
+            limits: self.limits,
+            cut: self.cut,
             function: self.function,
             on_retry,
             on_give_up,
@@ -231,8 +289,8 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
         G: OnGiveUp<R>,
     {
         let hooks = (&self.on_retry, &self.on_give_up);
-        self.judgement.finish(
-            Call::new(self.engine, self.policy, self.budget, self.function),
+        self.judgement.cut(self.cut).finish(
+            Call::new(self.engine, self.policy, self.limits, self.function),
             hooks,
         )
     }
@@ -335,13 +393,13 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
     }
 }
 
-impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G>> {
+impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X>> {
     /// `when`.
     #[inline]
     pub fn when<F: Fn(&R::Failure) -> bool>(
         self,
         retry_if: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, F, O, H, A, G>> {
+    ) -> Hedged<'p, R, S, L, Rules<'p, F, O, H, A, G, X>> {
         self.with_rules(|rules| rules.when(retry_if))
     }
 
@@ -350,7 +408,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H,
     pub fn when_ok<F: Fn(&R::Success) -> bool>(
         self,
         retry_if: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, F, H, A, G>> {
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, F, H, A, G, X>> {
         self.with_rules(|rules| rules.when_ok(retry_if))
     }
 
@@ -359,7 +417,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H,
     pub fn on_retry<F: Fn(&Attempt<'_, R>)>(
         self,
         hook: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, F, G>> {
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, F, G, X>> {
         self.with_rules(|rules| rules.on_retry(hook))
     }
 
@@ -368,7 +426,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H,
     pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(
         self,
         hook: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, F>> {
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, F, X>> {
         self.with_rules(|rules| rules.on_give_up(hook))
     }
 
@@ -376,6 +434,39 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G> Hedged<'p, R, S, L, Rules<'p, W, O, H,
     #[inline]
     pub fn budget(self, budget: &'p RetryBudget) -> Self {
         self.with_rules(|rules| rules.budget(budget))
+    }
+
+    /// `breaker`.
+    #[inline]
+    pub fn breaker(
+        self,
+        breaker: &'p CircuitBreaker,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X::Guarded>>
+    where
+        X: Guard<Guarded: Reject<R>>,
+    {
+        self.with_rules(|rules| rules.breaker(breaker))
+    }
+
+    /// `throttle`.
+    #[inline]
+    pub fn throttle(
+        self,
+        throttle: &'p Throttle,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X::Guarded>>
+    where
+        X: Guard<Guarded: Reject<R>>,
+    {
+        self.with_rules(|rules| rules.throttle(throttle))
+    }
+
+    /// `rejected`.
+    #[inline]
+    pub fn rejected<F: Fn(Rejected) -> R::Failure>(
+        self,
+        convert: F,
+    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, Converted<F>>> {
+        self.with_rules(|rules| rules.rejected(convert))
     }
 }
 

@@ -66,7 +66,13 @@ pub fn retry_call<T, E>(
     let mut delays = Vec::new();
     loop {
         let outcome = op();
-        match judge(&rules, &mut engine, &policy, &outcome, "retry_call") {
+        match judge(
+            &rules,
+            &mut engine,
+            &policy,
+            (&outcome, false),
+            "retry_call",
+        ) {
             Some(delay) => delays.push(delay),
             None => {
                 return outcome.map(|value| Report {

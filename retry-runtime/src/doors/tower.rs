@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use crate::engine::{Call, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
 pub use crate::http::Resendable;
-use crate::limits::{RetryBudget, Shared};
+use crate::limits::{CircuitBreaker, Limits, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
@@ -123,7 +123,7 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep>
     policy: Policy,
     classify: C,
     clone: K,
-    budget: Option<Shared<RetryBudget>>,
+    limits: Owned,
     on_retry: A,
     on_give_up: G,
     sleeper: S,
@@ -139,7 +139,7 @@ impl<C> RetryPolicy<C> {
             policy,
             classify,
             clone: CloneIt,
-            budget: None,
+            limits: Owned::default(),
             on_retry: NoHook,
             on_give_up: NoHook,
             sleeper: DefaultSleep,
@@ -188,28 +188,63 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
     /// # let _ = (global.layer(), per_host.layer());
     /// ```
     pub fn budget(mut self, budget: impl Into<Shared<RetryBudget>>) -> Self {
-        self.budget = Some(budget.into());
+        self.limits.budget = Some(budget.into());
+        self
+    }
+
+    /// The [`CircuitBreaker`] that counts every attempt (the first of each request
+    /// included) and refuses retries while it is open: a `static`, or one made at run time
+    /// in an `Arc` (one per host, say). See "Protecting an overloaded service" in the crate
+    /// docs.
+    ///
+    /// tower's retry middleware sends each request's first attempt itself, before the
+    /// policy is asked anything, so it cannot refuse it: an open breaker here stops retries,
+    /// which are most of the load a retrying fleet adds, and a request whose retry it
+    /// refused returns its last failure.
+    ///
+    /// ```
+    /// use retry_runtime::{CircuitBreaker, Policy, Throttle};
+    /// use retry_runtime::tower::RetryPolicy;
+    /// use std::sync::Arc;
+    ///
+    /// static BREAKER: CircuitBreaker = CircuitBreaker::new();
+    /// let layer = RetryPolicy::http(Policy::new())
+    ///     .breaker(&BREAKER)
+    ///     .throttle(Arc::new(Throttle::new(2.0)))
+    ///     .layer();
+    /// # let _ = layer;
+    /// ```
+    pub fn breaker(mut self, breaker: impl Into<Shared<CircuitBreaker>>) -> Self {
+        self.limits.breaker = Some(breaker.into());
+        self
+    }
+
+    /// The client-side adaptive [`Throttle`] that counts every attempt and sheds retries
+    /// when the service accepts too few; as with [`breaker`](Self::breaker), tower sends
+    /// each first attempt itself.
+    pub fn throttle(mut self, throttle: impl Into<Shared<Throttle>>) -> Self {
+        self.limits.throttle = Some(throttle.into());
         self
     }
 
     /// How a request is cloned for the next attempt (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, budget, on_retry, on_give_up, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
     pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, budget, on_give_up, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
     pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, budget, on_retry, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, budget, on_retry, on_give_up, all_methods, engine)
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, engine)
     }
 
     /// The layer for `ServiceBuilder::layer`.
@@ -225,12 +260,31 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             policy: self.policy,
             classify: self.classify.clone(),
             clone: self.clone.clone(),
-            budget: self.budget.clone(),
+            limits: self.limits.clone(),
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
             all_methods: self.all_methods,
             engine: Engine::new(&self.policy, true, Timing::Async),
+        }
+    }
+}
+
+/// The limits of a tower policy, each a `static` or an `Arc` that every request's copy
+/// shares.
+#[derive(Debug, Clone, Default)]
+struct Owned {
+    budget: Option<Shared<RetryBudget>>,
+    breaker: Option<Shared<CircuitBreaker>>,
+    throttle: Option<Shared<Throttle>>,
+}
+
+impl Owned {
+    fn get(&self) -> Limits<'_> {
+        Limits {
+            budget: self.budget.as_deref(),
+            breaker: self.breaker.as_deref(),
+            throttle: self.throttle.as_deref(),
         }
     }
 }
@@ -257,12 +311,7 @@ where
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
-        let call = Call::new(
-            &mut self.engine,
-            &self.policy,
-            self.budget.as_deref(),
-            FUNCTION,
-        );
+        let call = Call::new(&mut self.engine, &self.policy, self.limits.get(), FUNCTION);
         let hooks = (&self.on_retry, &self.on_give_up);
         let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))

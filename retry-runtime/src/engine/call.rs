@@ -5,7 +5,7 @@ use super::describe::Described;
 use super::events::Event;
 use super::state::Engine;
 use crate::hooks::StopReason;
-use crate::limits::{Limits, RetryBudget};
+use crate::limits::Limits;
 use crate::schedule::Policy;
 
 /// One call as a door hands it to the engine: its state, its policy, the limits it
@@ -19,16 +19,16 @@ pub(crate) struct Call<'c> {
 }
 
 impl<'c> Call<'c> {
-    /// `engine`'s call of `function` under `policy`, with the `budget` given to it (the
-    /// key or the builder's), else the policy's.
+    /// `engine`'s call of `function` under `policy`, with the `limits` given to it (the
+    /// keys or the builder's): its budget, else the policy's.
     #[inline]
     pub(crate) fn new(
         engine: &'c mut Engine,
         policy: &'c Policy,
-        budget: Option<&'c RetryBudget>,
+        mut limits: Limits<'c>,
         function: &'static str,
     ) -> Self {
-        let limits = Limits::new(budget.or(policy.budget));
+        limits.budget = limits.budget.or(policy.budget);
         Call {
             engine,
             policy,

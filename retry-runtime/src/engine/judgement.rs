@@ -22,6 +22,11 @@ pub(crate) struct Judgement<'a, R> {
     outcome: &'a R,
     verdict: Verdict,
     error: Described<'a>,
+    /// The outcome is a failure (or, judged by a door's classifier, a retryable one).
+    failure: bool,
+    /// The attempt was cut by `attempt_timeout`: a failure for the breaker and the
+    /// throttle, whatever `when` says.
+    cut: bool,
 }
 
 impl<'a, R: Outcome> Judgement<'a, R> {
@@ -32,6 +37,7 @@ impl<'a, R: Outcome> Judgement<'a, R> {
         outcome: &'a R,
         describe: impl FnOnce(&'a R::Failure) -> Described<'a>,
     ) -> Self {
+        let failure = outcome.failure().is_some();
         let (verdict, error) = match outcome.failure() {
             Some(failure) => (Verdict::Retryable(None), describe(failure)),
             None if outcome.success().is_some() => (Verdict::Success, Described::Nothing),
@@ -41,6 +47,8 @@ impl<'a, R: Outcome> Judgement<'a, R> {
             outcome,
             verdict,
             error,
+            failure,
+            cut: false,
         }
     }
 
@@ -86,7 +94,24 @@ impl<'a, R> Judgement<'a, R> {
             outcome,
             verdict,
             error: Described::Nothing,
+            failure: matches!(verdict, Verdict::Retryable(_)),
+            cut: false,
         }
+    }
+
+    /// The attempt was cut by `attempt_timeout` (`cut`): the limits count it as a failure.
+    #[inline]
+    pub(crate) fn cut(mut self, cut: bool) -> Self {
+        self.cut = cut;
+        self
+    }
+
+    /// Whether the breaker and the throttle count this outcome as an answer of the service:
+    /// a success (one `when_ok` retries included) or a failure `when` declined, unless the
+    /// attempt was cut.
+    #[inline]
+    pub(crate) fn answered(&self) -> bool {
+        !self.cut && (self.verdict == Verdict::Declined || !self.failure)
     }
 
     /// The verdict, and the failure as the events show it.
@@ -107,7 +132,8 @@ impl<'a, R> Judgement<'a, R> {
             return None;
         }
         let event = call.event(self.error);
-        finish_unsuccessful(call, self.verdict, event, self.outcome, hooks)
+        let answered = self.answered();
+        finish_unsuccessful(call, self.verdict, answered, event, self.outcome, hooks)
     }
 }
 
@@ -117,6 +143,7 @@ impl<'a, R> Judgement<'a, R> {
 fn finish_unsuccessful<R>(
     call: Call<'_>,
     verdict: Verdict,
+    answered: bool,
     event: Event<'_>,
     outcome: &R,
     hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
@@ -127,7 +154,7 @@ fn finish_unsuccessful<R>(
         limits,
         ..
     } = call;
-    match engine.step(policy, limits, verdict, event) {
+    match engine.step(policy, limits, verdict, answered, event) {
         Step::Return => None,
         Step::Retry(delay) => {
             on_retry(engine, hooks.0, delay, outcome);

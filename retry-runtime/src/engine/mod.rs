@@ -17,6 +17,7 @@ pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, De
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry};
 pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
+pub(crate) use rules::sealed::Sealed;
 pub use rules::{Keys, Rules};
-pub(crate) use rules::{assess, judge, timed};
+pub(crate) use rules::{admit, assess, judge, timed};
 pub(crate) use state::{Engine, Verdict};

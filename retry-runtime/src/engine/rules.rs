@@ -8,20 +8,23 @@ use super::describe::Described;
 use super::judgement::Judgement;
 use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
 use super::state::Engine;
-use crate::limits::RetryBudget;
-use crate::outcome::Outcome;
+use crate::limits::{CircuitBreaker, Guard, Limits, Reject, RetryBudget, Throttle, Unguarded};
+use crate::outcome::{Converted, Outcome};
 use crate::schedule::Policy;
+use sealed::Sealed;
 
 /// The keys of a closure builder, kept until the call runs: what `Judgement` applies to
-/// each outcome.
+/// each outcome, the limits the call consults, and (`X`) how a call a limit refuses before
+/// its first attempt becomes an outcome.
 #[derive(Debug, Clone, Copy)]
-pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook> {
+pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook, X = Unguarded> {
     pub(crate) when: W,
     pub(crate) when_ok: O,
     pub(crate) hint: H,
     pub(crate) on_retry: A,
     pub(crate) on_give_up: G,
-    pub(crate) budget: Option<&'b RetryBudget>,
+    pub(crate) limits: Limits<'b>,
+    pub(crate) reject: X,
 }
 
 impl Rules<'_> {
@@ -32,42 +35,75 @@ impl Rules<'_> {
             hint: NoHint,
             on_retry: NoHook,
             on_give_up: NoHook,
-            budget: None,
+            limits: Limits::new(None),
+            reject: Unguarded,
         }
     }
 }
 
 /// The keys as the doors set them, each setter changing one key's type.
-impl<'b, W, O, H, A, G> Rules<'b, W, O, H, A, G> {
+impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     /// `when`.
-    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G> {
-        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget)
+    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X> {
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, limits, reject)
     }
 
     /// `when_ok`.
-    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G> {
-        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget)
+    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X> {
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, limits, reject)
     }
 
     /// `hint`.
-    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G> {
-        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget)
+    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X> {
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, limits, reject)
     }
 
     /// `on_retry`.
-    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G> {
-        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget)
+    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X> {
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, limits, reject)
     }
 
     /// `on_give_up`.
-    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F> {
-        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget)
+    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X> {
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, limits, reject)
+    }
+
+    /// `rejected`: how a call refused before its first attempt becomes an outcome.
+    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, Converted<F>> {
+        replace!(Rules, self, reject: Converted(convert); when, when_ok, hint, on_retry, on_give_up, limits)
     }
 
     /// `budget`.
     pub(crate) fn budget(mut self, budget: &'b RetryBudget) -> Self {
-        self.budget = Some(budget);
+        self.limits.budget = Some(budget);
         self
+    }
+
+    /// `breaker`: from now on a limit may refuse the call.
+    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    where
+        X: Guard,
+    {
+        let mut rules = self.guarded();
+        rules.limits.breaker = Some(breaker);
+        rules
+    }
+
+    /// `throttle`: from now on a limit may refuse the call.
+    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    where
+        X: Guard,
+    {
+        let mut rules = self.guarded();
+        rules.limits.throttle = Some(throttle);
+        rules
+    }
+
+    fn guarded(self) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    where
+        X: Guard,
+    {
+        replace!(Rules, self, reject: self.reject.guarded(); when, when_ok, hint, on_retry, on_give_up, limits)
     }
 }
 
@@ -86,6 +122,8 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     type OnRetry: OnRetry<R>;
     /// `on_give_up`.
     type OnGiveUp: OnGiveUp<R>;
+    /// How a call refused before its first attempt becomes an outcome.
+    type Reject: Reject<R>;
 
     /// `when`.
     #[doc(hidden)]
@@ -102,19 +140,30 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     /// `on_give_up`.
     #[doc(hidden)]
     fn on_give_up(&self) -> &Self::OnGiveUp;
-    /// The budget given to the call, if any (else the policy's applies).
+    /// `rejected`, or the outcome's own conversion.
     #[doc(hidden)]
-    fn budget(&self) -> Option<&RetryBudget>;
+    fn reject(&self) -> &Self::Reject;
 }
 
-mod sealed {
+pub(crate) mod sealed {
+    use crate::limits::Limits;
+
     /// Only [`Rules`](super::Rules) implements [`Keys`](super::Keys).
-    pub trait Sealed {}
+    pub trait Sealed {
+        /// The limits given to the call: its budget, if any (else the policy's applies),
+        /// its breaker and its throttle.
+        fn limits(&self) -> Limits<'_>;
+    }
 }
 
-impl<W, O, H, A, G> sealed::Sealed for Rules<'_, W, O, H, A, G> {}
+impl<W, O, H, A, G, X> sealed::Sealed for Rules<'_, W, O, H, A, G, X> {
+    #[inline]
+    fn limits(&self) -> Limits<'_> {
+        self.limits
+    }
+}
 
-impl<R, W, O, H, A, G> Keys<R> for Rules<'_, W, O, H, A, G>
+impl<R, W, O, H, A, G, X> Keys<R> for Rules<'_, W, O, H, A, G, X>
 where
     R: Outcome,
     W: Predicate<R::Failure>,
@@ -122,12 +171,14 @@ where
     H: Hint<R::Failure>,
     A: OnRetry<R>,
     G: OnGiveUp<R>,
+    X: Reject<R>,
 {
     type When = W;
     type WhenOk = O;
     type Hint = H;
     type OnRetry = A;
     type OnGiveUp = G;
+    type Reject = X;
 
     #[inline]
     fn when(&self) -> &W {
@@ -155,8 +206,8 @@ where
     }
 
     #[inline]
-    fn budget(&self) -> Option<&RetryBudget> {
-        self.budget
+    fn reject(&self) -> &X {
+        &self.reject
     }
 }
 
@@ -174,15 +225,27 @@ pub(crate) fn assess<'a, R: Outcome, K: Keys<R>>(keys: &K, outcome: &'a R) -> Ju
         .hint(keys.hint())
 }
 
-/// Judges `outcome` by `keys`: the delay before the next attempt, or `None`.
+/// Judges `outcome` by `keys` (`cut`: the attempt was cut by `attempt_timeout`): the delay
+/// before the next attempt, or `None`.
 #[inline]
 pub(crate) fn judge<R: Outcome, K: Keys<R>>(
     keys: &K,
     engine: &mut Engine,
     policy: &Policy,
-    outcome: &R,
+    (outcome, cut): (&R, bool),
     function: &'static str,
 ) -> Option<Duration> {
-    let call = Call::new(engine, policy, keys.budget(), function);
-    assess(keys, outcome).finish(call, (keys.on_retry(), keys.on_give_up()))
+    let call = Call::new(engine, policy, Sealed::limits(keys), function);
+    assess(keys, outcome)
+        .cut(cut)
+        .finish(call, (keys.on_retry(), keys.on_give_up()))
+}
+
+/// Before a call's first attempt: `None` when the breaker and the throttle of `keys` let it
+/// be made, else the outcome that stands for the refusal (judge it as any other: the call
+/// then gives up after no attempt).
+#[inline]
+pub(crate) fn admit<R: Outcome, K: Keys<R>>(keys: &K, engine: &mut Engine) -> Option<R> {
+    let refused = engine.admit_first(Sealed::limits(keys)).err()?;
+    Some(keys.reject().reject(refused))
 }

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use super::events::{self, Event};
 use crate::hooks::StopReason;
-use crate::limits::Limits;
+use crate::limits::{Limits, Rejected};
 use crate::schedule::{Cursor, Policy, ThreadRandom};
-use crate::time::{Clock, Timing};
+use crate::time::{Clock, Timing, now};
 
 /// The state of one retried call. Nothing of it exists before the first outcome that is
 /// not a success, except the clock when a deadline or a hook reads it: a call that
@@ -28,6 +28,9 @@ pub(crate) struct Engine {
     /// such outcome either ends the call or moves the cursor to the next retry, so the
     /// attempts judged are the cursor's retry number plus one.
     cursor: Option<Cursor>,
+    /// Why a breaker or a throttle refused the call's first attempt: the outcome judged
+    /// next stands for it, and the call ends with it after no attempt.
+    refused: Option<StopReason>,
 }
 
 /// What the predicates made of one outcome.
@@ -67,6 +70,7 @@ impl Engine {
         Engine {
             clock,
             cursor: None,
+            refused: None,
         }
     }
 
@@ -76,6 +80,7 @@ impl Engine {
         Engine {
             clock: None,
             cursor: None,
+            refused: None,
         }
     }
 
@@ -86,10 +91,25 @@ impl Engine {
         Some(deadline.saturating_sub(self.elapsed()))
     }
 
-    /// The 1-based number of the attempt running or just judged.
+    /// The 1-based number of the attempt running or just judged (0 when a limit refused
+    /// the first).
     #[inline]
     pub(crate) fn attempt(&self) -> u32 {
-        self.cursor.as_ref().map_or(1, Cursor::attempts)
+        match &self.cursor {
+            Some(cursor) => cursor.attempts(),
+            None => u32::from(self.refused.is_none()),
+        }
+    }
+
+    /// Before the first attempt: asks the breaker and the throttle whether it may be made.
+    /// A refusal is kept, so that the outcome made for it is judged as no attempt at all.
+    #[inline]
+    pub(crate) fn admit_first(&mut self, limits: Limits<'_>) -> Result<(), Rejected> {
+        let admitted = limits.admit();
+        if let Err(rejected) = admitted {
+            self.refused = Some(rejected.reason());
+        }
+        admitted
     }
 
     /// The time since the first attempt started (recorded sleeps included); zero when
@@ -100,13 +120,23 @@ impl Engine {
     }
 
     /// Takes the verdict on the attempt that just ended and says what happens next.
+    /// `answered`: the breaker and the throttle count the attempt as a success (the
+    /// service answered: a success, or a failure `when` declined that was not cut).
     pub(crate) fn step(
         &mut self,
         policy: &Policy,
         limits: Limits<'_>,
         verdict: Verdict,
+        answered: bool,
         event: Event<'_>,
     ) -> Step {
+        if let Some(reason) = self.refused {
+            // The outcome made for a refused first attempt: no attempt was made.
+            return self.give_up_at(0, reason, event);
+        }
+        if verdict != Verdict::Success {
+            limits.count(answered);
+        }
         let Verdict::Retryable(hint) = verdict else {
             return self.not_retried(policy, limits, verdict, event);
         };
@@ -140,6 +170,14 @@ impl Engine {
             }
             return self.give_up_at(attempts, StopReason::Deadline, event);
         }
+        // The breaker and the throttle admit the retry now, before its sleep: one refused
+        // costs no sleep, and the call returns its last failure at once.
+        if let Err(rejected) = limits.admit() {
+            if let Some(cursor) = &mut self.cursor {
+                cursor.seek(attempts - 1);
+            }
+            return self.give_up_at(attempts, rejected.reason(), event);
+        }
         events::retrying(event, attempts, delay, elapsed);
         Step::Retry(delay)
     }
@@ -152,8 +190,9 @@ impl Engine {
     }
 
     /// Starts one more attempt of a hedged call now, if the policy allows it: fewer than
-    /// `max` attempts started, the deadline not passed, and a token from the budget (each
-    /// attempt after the first takes one, as a retry does; a hedge refused takes none).
+    /// `max` attempts started, the deadline not passed, a token from the budget (each
+    /// attempt after the first takes one, as a retry does; a hedge refused takes none), and
+    /// the breaker and the throttle admitting it.
     /// Afterwards [`Engine::retried`] is the number of attempts started before this one;
     /// `Err` says why none starts.
     pub(crate) fn hedge(
@@ -170,9 +209,14 @@ impl Engine {
         if policy.deadline.is_some_and(|deadline| elapsed >= deadline) {
             return Err(StopReason::Deadline);
         }
+        // An open breaker refuses before the budget gives a token.
+        if let Some(rejected) = limits.breaker.and_then(|breaker| breaker.refuses(now())) {
+            return Err(rejected.reason());
+        }
         if !limits.allow_hedge() {
             return Err(StopReason::Budget);
         }
+        limits.admit().map_err(|rejected| rejected.reason())?;
         // In a hedged call the cursor counts the attempts started, not the ones judged.
         self.cursor_mut(policy).advance();
         events::hedging(function, started.saturating_add(1), elapsed);
@@ -274,11 +318,11 @@ mod tests {
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
         let delays: Vec<_> = (0..3)
-            .map(|_| delay(engine.step(&policy, Limits::NONE, retry, EVENT)))
+            .map(|_| delay(engine.step(&policy, Limits::NONE, retry, false, EVENT)))
             .collect();
         assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
         assert_eq!(
-            reason(engine.step(&policy, Limits::NONE, retry, EVENT)),
+            reason(engine.step(&policy, Limits::NONE, retry, false, EVENT)),
             StopReason::Attempts
         );
         assert_eq!(engine.attempt(), 4);
@@ -289,11 +333,11 @@ mod tests {
         let policy = Policy::new();
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         assert_eq!(
-            engine.step(&policy, Limits::NONE, Verdict::Success, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Success, false, EVENT),
             Step::Return
         );
         assert_eq!(
-            engine.step(&policy, Limits::NONE, Verdict::Final, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Final, false, EVENT),
             Step::Return
         );
         // Nothing is kept of a call that did not fail.
@@ -310,6 +354,7 @@ mod tests {
             &policy,
             Limits::new(Some(&budget)),
             Verdict::Declined,
+            false,
             EVENT,
         );
         assert_eq!(reason(step), StopReason::NotRetryable);
@@ -322,8 +367,8 @@ mod tests {
         let budget = RetryBudget::new(4, 1.0);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
-        delay(engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT)); // 3 left
-        let step = engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT); // 2 left
+        delay(engine.step(&policy, Limits::new(Some(&budget)), retry, false, EVENT)); // 3 left
+        let step = engine.step(&policy, Limits::new(Some(&budget)), retry, false, EVENT); // 2 left
         assert_eq!(reason(step), StopReason::Budget);
         Limits::new(Some(&budget)).succeeded();
         assert!((budget.tokens() - 3.0).abs() < 1e-9);
@@ -338,6 +383,7 @@ mod tests {
             &policy,
             Limits::new(Some(&budget)),
             Verdict::Retryable(None),
+            false,
             EVENT,
         );
         assert_eq!(reason(step), StopReason::Attempts);
@@ -354,21 +400,27 @@ mod tests {
         let hinted = |hint| Verdict::Retryable(Some(hint));
         // Retry 0 is scheduled at 10 ms: the hint of 30 ms lengthens it.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(MS * 30), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 30), false, EVENT)),
             MS * 30
         );
         // Retry 1 (20 ms): a hint of 70 ms is capped by `max_delay`.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(MS * 70), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 70), false, EVENT)),
             MS * 50
         );
         // Retry 2 (40 ms): `Retry-After: 0` does not skip the backoff.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(Duration::ZERO), EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(Duration::ZERO), false, EVENT)),
             MS * 40
         );
         // Each hinted retry moved the schedule on: retry 3 is 80 ms, capped at 50 ms.
-        let next = engine.step(&policy, Limits::NONE, Verdict::Retryable(None), EVENT);
+        let next = engine.step(
+            &policy,
+            Limits::NONE,
+            Verdict::Retryable(None),
+            false,
+            EVENT,
+        );
         assert_eq!(delay(next), MS * 50);
     }
 
@@ -378,13 +430,13 @@ mod tests {
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let parked = Verdict::Retryable(Some(Duration::from_secs(99_999_999_999)));
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, parked, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, parked, false, EVENT)),
             HINT_CAP
         );
         assert_eq!(HINT_CAP, Duration::from_secs(60));
         let max = Verdict::Retryable(Some(Duration::MAX));
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, max, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, max, false, EVENT)),
             HINT_CAP
         );
     }
@@ -394,15 +446,18 @@ mod tests {
         let policy = Policy::new().max_attempts(10).base(MS).deadline(MS * 120);
         let far = Verdict::Retryable(Some(Duration::from_secs(1)));
         let (step, _) = testing::record(|| {
-            Engine::new(&policy, false, Timing::Sync).step(&policy, Limits::NONE, far, EVENT)
+            Engine::new(&policy, false, Timing::Sync).step(&policy, Limits::NONE, far, false, EVENT)
         });
         assert_eq!(reason(step), StopReason::Deadline);
         let near = Verdict::Retryable(Some(MS * 50));
         let (steps, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
-            let first = engine.step(&policy, Limits::NONE, near, EVENT);
+            let first = engine.step(&policy, Limits::NONE, near, false, EVENT);
             crate::time::sleep(delay(first));
-            (first, engine.step(&policy, Limits::NONE, near, EVENT))
+            (
+                first,
+                engine.step(&policy, Limits::NONE, near, false, EVENT),
+            )
         });
         // 50 ms fits in 120 ms; then 50 + 50 does, and a third would pass it.
         assert_eq!(delay(steps.0), MS * 50);

@@ -1,13 +1,22 @@
-//! Limits shared across calls, which the engine consults before each retry: the
-//! [`RetryBudget`] today. A circuit breaker and a throttle go beside it, as fields of
-//! [`Limits`], so that no signature between a door and the engine changes when they come.
+//! Limits shared across calls, which the engine consults: the [`RetryBudget`] before each
+//! retry, the [`CircuitBreaker`] and the [`Throttle`] before each attempt, the first
+//! included. [`Limits`] is the one view of them the engine has.
 
+mod breaker;
 mod budget;
+mod rejected;
+mod throttle;
+mod window;
 
 use std::ops::Deref;
 use std::sync::Arc;
 
+pub use breaker::{BreakerState, CircuitBreaker};
 pub use budget::RetryBudget;
+pub use rejected::{Guard, Reject, Rejected, RejectedOutcome, Unguarded};
+pub use throttle::Throttle;
+
+use crate::time;
 
 /// A limit shared by the calls of a long-lived front door (a tower layer): a `static`
 /// (`&'static T`), or one made at run time in an [`Arc`] (one budget per host, say), which
@@ -66,21 +75,84 @@ impl<T> From<Arc<T>> for Shared<T> {
 
 /// The limits one call consults, resolved once per judgement by
 /// [`Call::new`](crate::engine::Call::new): the budget given to the call (the `budget` key),
-/// else the policy's.
+/// else the policy's, and the breaker and throttle given to it.
+///
+/// Public only as the return type of a sealed trait's method: not public API.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Limits<'a> {
-    budget: Option<&'a RetryBudget>,
+pub struct Limits<'a> {
+    pub(crate) budget: Option<&'a RetryBudget>,
+    pub(crate) breaker: Option<&'a CircuitBreaker>,
+    pub(crate) throttle: Option<&'a Throttle>,
 }
 
 impl<'a> Limits<'a> {
     /// No limit.
     #[cfg(test)]
-    pub(crate) const NONE: Limits<'static> = Limits { budget: None };
+    pub(crate) const NONE: Limits<'static> = Limits {
+        budget: None,
+        breaker: None,
+        throttle: None,
+    };
 
-    /// The limits of a call with this budget, if any.
+    /// The limits of a call with this budget, if any, and no breaker or throttle.
     #[inline]
     pub(crate) const fn new(budget: Option<&'a RetryBudget>) -> Self {
-        Limits { budget }
+        Limits {
+            budget,
+            breaker: None,
+            throttle: None,
+        }
+    }
+
+    /// Whether a breaker or a throttle is set: the attempts are admitted and counted.
+    #[inline]
+    pub(crate) fn guarded(self) -> bool {
+        self.breaker.is_some() || self.throttle.is_some()
+    }
+
+    /// Asks the breaker and the throttle to let one more attempt be made. An open breaker
+    /// refuses before the throttle counts the attempt; the breaker's probe is taken last, so
+    /// that a throttle's refusal cannot leave a probe that never runs.
+    #[inline]
+    pub(crate) fn admit(self) -> Result<(), Rejected> {
+        if !self.guarded() {
+            return Ok(());
+        }
+        self.admit_guarded(time::now())
+    }
+
+    #[cold]
+    fn admit_guarded(self, now: u64) -> Result<(), Rejected> {
+        if let Some(refused) = self.breaker.and_then(|breaker| breaker.refuses(now)) {
+            return Err(refused);
+        }
+        if let Some(throttle) = self.throttle {
+            throttle.admit(now)?;
+        }
+        match self.breaker {
+            Some(breaker) => breaker.admit(now),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one attempt's outcome with the breaker and the throttle: `success` for an
+    /// answer (a success, or a failure `when` declined), else a failure.
+    #[inline]
+    pub(crate) fn count(self, success: bool) {
+        if self.guarded() {
+            self.count_guarded(success);
+        }
+    }
+
+    #[cold]
+    fn count_guarded(self, success: bool) {
+        let now = time::now();
+        if let Some(breaker) = self.breaker {
+            breaker.record(now, success);
+        }
+        if let Some(throttle) = self.throttle {
+            throttle.record(now, success);
+        }
     }
 
     /// A retryable outcome: takes its token (the last attempt's included, as in gRPC) and
@@ -96,11 +168,13 @@ impl<'a> Limits<'a> {
         self.budget.is_none_or(RetryBudget::try_acquire)
     }
 
-    /// A success that is returned: the budget gets its tokens back.
+    /// A success that is returned: the budget gets its tokens back, the breaker and the
+    /// throttle count it.
     #[inline]
     pub(crate) fn succeeded(self) {
         if let Some(budget) = self.budget {
             budget.record_success();
         }
+        self.count(true);
     }
 }

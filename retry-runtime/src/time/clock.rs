@@ -78,3 +78,18 @@ impl Clock {
         elapsed.saturating_add(skipped)
     }
 }
+
+/// The time on the clock of the limits shared across calls (circuit breakers, throttles):
+/// nanoseconds since the first reading in this process, on the runtime's clock (tokio's
+/// with the `tokio` feature, so `tokio::time::pause()` governs the limits as it governs the
+/// sleeps). Recorded sleeps do not advance it: a limit shared by many calls cannot follow
+/// one thread's recording.
+pub(crate) fn now() -> u64 {
+    static ORIGIN: std::sync::OnceLock<RuntimeInstant> = std::sync::OnceLock::new();
+    let origin = *ORIGIN.get_or_init(RuntimeInstant::now);
+    let since = RuntimeInstant::now().saturating_duration_since(origin);
+    // Zero is kept for "never": the clock starts at one nanosecond.
+    u64::try_from(since.as_nanos())
+        .unwrap_or(u64::MAX)
+        .saturating_add(1)
+}

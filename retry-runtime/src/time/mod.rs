@@ -5,6 +5,6 @@ mod clock;
 pub(crate) mod recorded;
 mod sleep;
 
-pub(crate) use clock::{Clock, Timing};
+pub(crate) use clock::{Clock, Timing, now};
 pub(crate) use sleep::MaybeSleep;
 pub use sleep::{AsyncSleep, DefaultSleep, sleep, sleep_async};

@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use super::{Async, Failure, Hedge, NoHedge, Operation, Retrying};
 use crate::attempts::{
-    ByFrom, Converted, Describe, HedgeFuture, Hedging, OnHedge, RetryFuture, Runner, TimeLimit,
-    TimedOut,
+    Describe, HedgeFuture, Hedging, OnHedge, RetryFuture, Runner, TimeLimit, TimedOut,
 };
 use crate::engine::Keys;
-use crate::outcome::Outcome;
+use crate::outcome::{ByFrom, Converted, Outcome};
 use crate::time::AsyncSleep;
 
 impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {

@@ -36,10 +36,11 @@ pub use crate::attempts::{
 pub use crate::engine::{
     Always, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules,
 };
-use crate::engine::{Engine, judge, timed};
+use crate::engine::{Engine, admit, judge, timed};
 use crate::hooks::{Attempt, GiveUp};
-use crate::limits::RetryBudget;
-use crate::outcome::Outcome;
+use crate::limits::{CircuitBreaker, Rejected, RetryBudget, Throttle};
+pub use crate::limits::{Guard, Reject, Unguarded};
+use crate::outcome::{Converted, Outcome};
 use crate::schedule::Policy;
 use crate::time::{DefaultSleep, Timing, sleep};
 
@@ -176,7 +177,7 @@ impl<'p, Op, M, K> Retrying<'p, Op, M, K> {
     }
 }
 
-impl<'p, Op, M, W, O, H, A, G> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G>>
+impl<'p, Op, M, W, O, H, A, G, X> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X>>
 where
     Op: Operation<M>,
 {
@@ -196,7 +197,7 @@ where
     ///     .call();
     /// assert_eq!((result, calls), (Err(404), 1));
     /// ```
-    pub fn when<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, F, O, H, A, G>>
+    pub fn when<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, F, O, H, A, G, X>>
     where
         F: Fn(&Failure<Op, M>) -> bool,
     {
@@ -222,7 +223,7 @@ where
     ///     .call();
     /// assert_eq!(status, Ok("done"));
     /// ```
-    pub fn when_ok<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, W, F, H, A, G>>
+    pub fn when_ok<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, W, F, H, A, G, X>>
     where
         F: Fn(&Success<Op, M>) -> bool,
     {
@@ -246,7 +247,7 @@ where
     /// });
     /// assert_eq!(delays, [Duration::from_secs(7); 2]);
     /// ```
-    pub fn hint<F>(self, hint: F) -> Retrying<'p, Op, M, Rules<'p, W, O, F, A, G>>
+    pub fn hint<F>(self, hint: F) -> Retrying<'p, Op, M, Rules<'p, W, O, F, A, G, X>>
     where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
@@ -269,6 +270,92 @@ where
         self.with_rules(|rules| rules.budget(budget))
     }
 
+    /// `breaker`: the [`CircuitBreaker`] that counts this call's attempts and refuses them
+    /// while it is open (see "Protecting an overloaded service" in the crate docs). A call
+    /// refused before its first attempt returns `Err(E::from(Rejected))` (`None` for an
+    /// `Option`), so the failure type needs `From<Rejected>`, or [`rejected`](Self::rejected)
+    /// gives the conversion; a call refused later returns its last failure.
+    ///
+    /// ```
+    /// use retry_runtime::{BreakerState, CircuitBreaker, Policy, StopReason};
+    /// use std::time::Duration;
+    ///
+    /// static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(3);
+    /// let policy = Policy::new().max_attempts(3).base(Duration::ZERO);
+    /// let down = || Err::<(), _>(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+    /// let _ = policy.retry(down).breaker(&BREAKER).call(); // 3 failures of 3: open
+    /// assert_eq!(BREAKER.state(), BreakerState::Open);
+    /// let refused = policy
+    ///     .retry(down)
+    ///     .breaker(&BREAKER)
+    ///     .on_give_up(|g| assert_eq!((g.attempts, g.reason), (0, StopReason::CircuitOpen)))
+    ///     .call();
+    /// assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused);
+    /// ```
+    pub fn breaker(
+        self,
+        breaker: &'p CircuitBreaker,
+    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X::Guarded>>
+    where
+        X: Guard<Guarded: Reject<Of<Op, M>>>,
+    {
+        self.with_rules(|rules| rules.breaker(breaker))
+    }
+
+    /// `throttle`: the client-side adaptive [`Throttle`] that counts this call's attempts
+    /// and sheds some before they are made when the service accepts too few (see
+    /// "Protecting an overloaded service" in the crate docs). A call shed before its first
+    /// attempt returns `Err(E::from(Rejected))`, as with [`breaker`](Self::breaker).
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, Throttle};
+    /// use std::time::Duration;
+    ///
+    /// static THROTTLE: Throttle = Throttle::new(2.0);
+    /// let policy = Policy::new().max_attempts(2).base(Duration::ZERO);
+    /// for _ in 0..50 {
+    ///     let _ = policy.retry(|| None::<()>).throttle(&THROTTLE).call();
+    /// }
+    /// assert!(THROTTLE.probability() > 0.9);
+    /// ```
+    pub fn throttle(
+        self,
+        throttle: &'p Throttle,
+    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X::Guarded>>
+    where
+        X: Guard<Guarded: Reject<Of<Op, M>>>,
+    {
+        self.with_rules(|rules| rules.throttle(throttle))
+    }
+
+    /// `rejected`: how a call a `breaker` or a `throttle` refuses before its first attempt
+    /// becomes the failure, for a failure type that cannot implement `From<Rejected>`
+    /// (another crate's error).
+    ///
+    /// ```
+    /// use retry_runtime::{CircuitBreaker, Policy};
+    /// use std::time::Duration;
+    ///
+    /// static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(1);
+    /// let policy = Policy::new().max_attempts(1);
+    /// let _ = policy.retry(|| Err::<(), String>("down".into())).rejected(|r| r.to_string()).breaker(&BREAKER).call();
+    /// let refused = policy
+    ///     .retry(|| Err::<(), String>("down".into()))
+    ///     .rejected(|r| format!("refused: {r}"))
+    ///     .breaker(&BREAKER)
+    ///     .call();
+    /// assert!(refused.unwrap_err().starts_with("refused: the attempt was not made"));
+    /// ```
+    pub fn rejected<F>(
+        self,
+        convert: F,
+    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, Converted<F>>>
+    where
+        F: Fn(Rejected) -> Failure<Op, M>,
+    {
+        self.with_rules(|rules| rules.rejected(convert))
+    }
+
     /// `on_retry`: called before each sleep with the [`Attempt`] that failed.
     ///
     /// ```
@@ -284,7 +371,7 @@ where
     ///     .call();
     /// assert_eq!(retries.get(), 2);
     /// ```
-    pub fn on_retry<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, F, G>>
+    pub fn on_retry<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, F, G, X>>
     where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
@@ -304,7 +391,7 @@ where
     ///     .on_give_up(|g| assert_eq!((g.attempts, g.reason), (3, StopReason::Attempts)))
     ///     .call();
     /// ```
-    pub fn on_give_up<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, F>>
+    pub fn on_give_up<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, F, X>>
     where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
@@ -332,12 +419,15 @@ where
         let timed = timed::<R, K>();
         let mut engine = Engine::new(self.policy, timed, Timing::Sync);
         loop {
-            let outcome = (self.op)();
+            let outcome = match admit(&self.rules, &mut engine) {
+                Some(refused) => refused,
+                None => (self.op)(),
+            };
             match judge(
                 &self.rules,
                 &mut engine,
                 self.policy,
-                &outcome,
+                (&outcome, false),
                 "Policy::retry",
             ) {
                 Some(delay) => sleep(delay),
