@@ -112,7 +112,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     if let Some(within) = &within_cut {
         verdict = quote!(#verdict.cut(#within.timed_out()));
     }
-    let verdict = finish(verdict, &outcome, &delay);
+    let verdict = finish(&verdict, &outcome, &delay);
     // One attempt and its verdict: the delay before the next attempt, or a return. The
     // outcome's scope ends here, before the sleep.
     let next = quote! {
@@ -325,7 +325,7 @@ fn verdict(
 }
 
 /// The delay before the next attempt, from `verdict`, or a return.
-fn finish(verdict: TokenStream, outcome: &Ident, delay: &Ident) -> TokenStream {
+fn finish(verdict: &TokenStream, outcome: &Ident, delay: &Ident) -> TokenStream {
     quote! {
         match #verdict.next() {
             ::core::option::Option::Some(#delay) => #delay,
@@ -359,7 +359,7 @@ fn guards(
         Some(convert) => {
             let convert = key_value(&convert.value);
             let method = Ident::new("admit_with", at);
-            let convert = quote!(#krate::__private::rejected(#convert));
+            let convert = quote!(&#krate::__private::rejected(#convert));
             quote!(#retry.#method(#breaker, #throttle, #convert))
         }
         None => {

@@ -7,10 +7,10 @@ fn fetch(client: &Client) -> Result<Item, Error> {
     loop {
         let __retry_delay = {
             #[allow(clippy::redundant_closure_call)]
-            let __retry_outcome = match __retry_state.admit_with(
+            let __retry_outcome: Result<Item, Error> = match __retry_state.admit_with(
                 ::core::option::Option::Some(&BREAKER),
                 ::core::option::Option::None,
-                ::retry_runtime::Converted(|r| Error::from(std::io::Error::from(r))),
+                ::retry_runtime::__private::rejected(|r| Error::from(std::io::Error::from(r))),
             ) {
                 ::core::option::Option::Some(__retry_outcome) => __retry_outcome,
                 ::core::option::Option::None => (|| -> Result<Item, Error> { client.get() })(),

@@ -367,3 +367,56 @@ async fn a_hedged_fn_describes_its_failures() {
         .expect("a give-up event");
     assert_eq!(give_up.field("error"), Some("503 Service Unavailable"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_breaker_says_when_it_opens_half_opens_and_closes() {
+    use retry_runtime::CircuitBreaker;
+    static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(2);
+    let policy = Policy::new()
+        .max_attempts(2)
+        .base(std::time::Duration::ZERO);
+    let messages = |events: Vec<Captured>| {
+        events
+            .into_iter()
+            .filter(|e| e.field("message").is_some_and(|m| m.starts_with("circuit")))
+            .map(|e| (e.level, e.field("message").unwrap().to_string()))
+            .collect::<Vec<_>>()
+    };
+    let opened = capture(|| {
+        let _ = policy
+            .retry(|| Err::<(), _>(std::io::Error::other("down")))
+            .breaker(&BREAKER)
+            .call();
+    });
+    let opened = opened
+        .into_iter()
+        .filter(|e| e.field("message") == Some("circuit breaker opened"));
+    let opened: Vec<_> = opened.collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].level, Level::WARN);
+    assert_eq!(opened[0].target, "retry_runtime");
+    assert_eq!(
+        (opened[0].field("failures"), opened[0].field("attempts")),
+        (Some("2"), Some("2"))
+    );
+    tokio::time::advance(std::time::Duration::from_secs(5)).await;
+    let probed = capture(|| {
+        let _ = policy
+            .retry(|| Ok::<_, std::io::Error>(()))
+            .breaker(&BREAKER)
+            .call();
+    });
+    assert_eq!(
+        messages(probed),
+        [
+            (
+                Level::INFO,
+                "circuit breaker half-open: probing".to_string()
+            ),
+            (
+                Level::INFO,
+                "circuit breaker closed: its probe succeeded".to_string()
+            ),
+        ]
+    );
+}

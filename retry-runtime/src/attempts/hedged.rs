@@ -219,8 +219,7 @@ where
                 call.limits.count(answered);
             }
             let reason = match verdict {
-                Verdict::Success => None,
-                Verdict::Final => None,
+                Verdict::Success | Verdict::Final => None,
                 Verdict::Declined => Some(StopReason::NotRetryable),
                 Verdict::Retryable(_) => {
                     match call.hedge() {

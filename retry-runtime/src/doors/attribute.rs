@@ -138,7 +138,7 @@ impl CallState {
         breaker: Option<&CircuitBreaker>,
         throttle: Option<&Throttle>,
     ) -> Option<R> {
-        self.admit_with(breaker, throttle, ByFrom)
+        self.admit_with(breaker, throttle, &ByFrom)
     }
 
     /// [`admit`](CallState::admit), with the `rejected` key's conversion to the failure.
@@ -147,7 +147,7 @@ impl CallState {
         &mut self,
         breaker: Option<&CircuitBreaker>,
         throttle: Option<&Throttle>,
-        reject: X,
+        reject: &X,
     ) -> Option<R> {
         if self.engine.attempt() > 1 {
             return None;
@@ -378,6 +378,10 @@ pub struct Hedged<'p, R, S = DefaultSleep, L = OneByOne, K = Rules<'p>> {
     outcome: PhantomData<fn() -> R>,
 }
 
+/// A [`Hedged`] with the keys `W`, `O`, `H`, `A`, `G` and the refusal setting `X` (see
+/// [`Rules`]).
+type Keyed<'p, R, S, L, W, O, H, A, G, X> = Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X>>;
+
 /// The start of a hedged `#[retry]` fn under `policy`, another attempt `hedge` after the
 /// last.
 #[inline]
@@ -399,7 +403,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn when<F: Fn(&R::Failure) -> bool>(
         self,
         retry_if: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, F, O, H, A, G, X>> {
+    ) -> Keyed<'p, R, S, L, F, O, H, A, G, X> {
         self.with_rules(|rules| rules.when(retry_if))
     }
 
@@ -408,16 +412,13 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn when_ok<F: Fn(&R::Success) -> bool>(
         self,
         retry_if: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, F, H, A, G, X>> {
+    ) -> Keyed<'p, R, S, L, W, F, H, A, G, X> {
         self.with_rules(|rules| rules.when_ok(retry_if))
     }
 
     /// `on_retry`: called as each hedged attempt starts.
     #[inline]
-    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(
-        self,
-        hook: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, F, G, X>> {
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Keyed<'p, R, S, L, W, O, H, F, G, X> {
         self.with_rules(|rules| rules.on_retry(hook))
     }
 
@@ -426,7 +427,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(
         self,
         hook: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, F, X>> {
+    ) -> Keyed<'p, R, S, L, W, O, H, A, F, X> {
         self.with_rules(|rules| rules.on_give_up(hook))
     }
 
@@ -441,7 +442,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn breaker(
         self,
         breaker: &'p CircuitBreaker,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X::Guarded>>
+    ) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Guarded>
     where
         X: Guard<Guarded: Reject<R>>,
     {
@@ -450,10 +451,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
 
     /// `throttle`.
     #[inline]
-    pub fn throttle(
-        self,
-        throttle: &'p Throttle,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X::Guarded>>
+    pub fn throttle(self, throttle: &'p Throttle) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Guarded>
     where
         X: Guard<Guarded: Reject<R>>,
     {
@@ -465,7 +463,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn rejected<F: Fn(Rejected) -> R::Failure>(
         self,
         convert: F,
-    ) -> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, Converted<F>>> {
+    ) -> Keyed<'p, R, S, L, W, O, H, A, G, Converted<F>> {
         self.with_rules(|rules| rules.rejected(convert))
     }
 }

@@ -311,6 +311,12 @@ where
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
+        // tower sent the request's first attempt without asking: the throttle counts it now.
+        // (Each request's copy of the policy judges once on a success, so `fresh` is the
+        // first answer.)
+        if self.engine.fresh() {
+            self.limits.get().made_unasked();
+        }
         let call = Call::new(&mut self.engine, &self.policy, self.limits.get(), FUNCTION);
         let hooks = (&self.on_retry, &self.on_give_up);
         let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
@@ -327,6 +333,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::GiveUp;
     use ::tower::retry::Policy as _;
 
     fn response(status: u16, retry_after: Option<&str>) -> http::Response<()> {
@@ -517,5 +524,53 @@ mod tests {
         let mut answer: Answer = Err("refused");
         assert!(call.retry(&mut request("GET"), &mut answer).is_none());
         assert!(BUDGET.tokens() < 2.0);
+    }
+
+    #[test]
+    fn the_breaker_counts_every_attempt_and_refuses_retries() {
+        use crate::{BreakerState, CircuitBreaker, StopReason};
+        use std::sync::{Arc, Mutex};
+
+        let breaker = Arc::new(CircuitBreaker::new().minimum_throughput(3));
+        let gave_up = Arc::new(Mutex::new(Vec::new()));
+        let heard = gave_up.clone();
+        let shared = RetryPolicy::http(Policy::new().max_attempts(5))
+            .breaker(breaker.clone())
+            .on_give_up(move |g: &GiveUp<'_, Answer>| heard.lock().unwrap().push(g.reason))
+            .sleep(no_sleep);
+        let mut answer: Answer = Ok(response(503, None));
+        let (mut call, mut get) = (shared.clone(), request("GET"));
+        // The first attempt and the first retry fail: 2 counted, still closed.
+        assert!(call.retry(&mut get, &mut answer).is_some());
+        assert!(call.retry(&mut get, &mut answer).is_some());
+        assert_eq!(breaker.state(), BreakerState::Closed);
+        // The third failure opens it, and the retry is refused.
+        assert!(call.retry(&mut get, &mut answer).is_none());
+        assert_eq!(breaker.state(), BreakerState::Open);
+        assert_eq!(*gave_up.lock().unwrap(), [StopReason::CircuitOpen]);
+        // The next request's first attempt is tower's own; its retry is refused.
+        assert!(shared.clone().retry(&mut get, &mut answer).is_none());
+        assert_eq!(Arc::strong_count(&breaker), 3);
+    }
+
+    #[test]
+    fn the_throttle_counts_requests_and_accepts() {
+        use crate::Throttle;
+
+        static THROTTLE: Throttle = Throttle::new(2.0);
+        let shared = RetryPolicy::http(Policy::new().max_attempts(1))
+            .throttle(&THROTTLE)
+            .sleep(no_sleep);
+        let mut get = request("GET");
+        for _ in 0..3 {
+            let mut unavailable: Answer = Ok(response(503, None));
+            assert!(shared.clone().retry(&mut get, &mut unavailable).is_none());
+        }
+        // Three requests tower sent by itself, none accepted: 3 / 4.
+        assert!((THROTTLE.probability() - 0.75).abs() < 1e-12);
+        // One more, accepted: (4 - 2) / 5.
+        let mut ok: Answer = Ok(response(200, None));
+        assert!(shared.clone().retry(&mut get, &mut ok).is_none());
+        assert!((THROTTLE.probability() - 0.4).abs() < 1e-12);
     }
 }

@@ -101,6 +101,13 @@ impl Engine {
         }
     }
 
+    /// Whether no outcome of the call has been judged yet (nor its first attempt refused).
+    #[inline]
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn fresh(&self) -> bool {
+        self.cursor.is_none() && self.refused.is_none()
+    }
+
     /// Before the first attempt: asks the breaker and the throttle whether it may be made.
     /// A refusal is kept, so that the outcome made for it is judged as no attempt at all.
     #[inline]

@@ -98,7 +98,9 @@ pub(crate) const fn nanos(duration: Duration) -> u64 {
     if nanos > (u64::MAX >> 2) as u128 {
         u64::MAX >> 2
     } else {
-        nanos as u64
+        #[allow(clippy::cast_possible_truncation)] // below 2^62
+        let nanos = nanos as u64;
+        nanos
     }
 }
 
@@ -198,6 +200,10 @@ impl CircuitBreaker {
     /// until when it is open. Report the attempt's outcome with
     /// [`success_at`](CircuitBreaker::success_at) or
     /// [`failure_at`](CircuitBreaker::failure_at).
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejected`] of an open breaker, or of a half-open one whose probe runs.
     pub fn admit_at(&self, now: Duration) -> Result<(), Rejected> {
         self.admit(nanos(now))
     }
@@ -425,7 +431,7 @@ mod tests {
             b.failure_at(S);
         }
         assert_eq!(
-            b.state_at(S * 6 - Duration::from_nanos(1)),
+            b.state_at(Duration::from_nanos(5_999_999_999)),
             BreakerState::Open
         );
         assert_eq!(b.state_at(S * 6), BreakerState::HalfOpen);
@@ -451,7 +457,7 @@ mod tests {
             b.failure_at(S);
         }
         assert_eq!(b.admit_at(S * 6), Ok(()));
-        assert!(b.admit_at(S * 11 - Duration::from_nanos(1)).is_err());
+        assert!(b.admit_at(Duration::from_nanos(10_999_999_999)).is_err());
         assert_eq!(b.admit_at(S * 11), Ok(()));
     }
 

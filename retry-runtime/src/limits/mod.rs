@@ -135,6 +135,15 @@ impl<'a> Limits<'a> {
         }
     }
 
+    /// An attempt made without asking (tower sends each request's first attempt itself):
+    /// the throttle counts it as a request all the same.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn made_unasked(self) {
+        if let Some(throttle) = self.throttle {
+            throttle.request(time::now());
+        }
+    }
+
     /// Counts one attempt's outcome with the breaker and the throttle: `success` for an
     /// answer (a success, or a failure `when` declined), else a failure.
     #[inline]

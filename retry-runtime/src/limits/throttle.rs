@@ -102,6 +102,10 @@ impl Throttle {
     /// Asks to make an attempt at `now`, on the caller's clock, with `draw` a random number
     /// in `0.0..1.0`: counts the request and refuses it when `draw` is below the
     /// probability. Report a success with [`success_at`](Throttle::success_at).
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejected`] of a shed attempt.
     pub fn admit_at(&self, now: Duration, draw: f64) -> Result<(), Rejected> {
         self.admit_with(nanos(now), || draw)
     }
@@ -135,6 +139,12 @@ impl Throttle {
         Ok(())
     }
 
+    /// Counts a request made without asking at `now` in nanoseconds.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn request(&self, now: u64) {
+        self.window.add(now, Count::First);
+    }
+
     /// Counts an outcome at `now` in nanoseconds: a success is an accept.
     #[inline]
     pub(crate) fn record(&self, now: u64, success: bool) {
@@ -155,6 +165,7 @@ impl fmt::Debug for Throttle {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // 0.0 is exact: the probability is `max(0.0, ..)`
 mod tests {
     use super::*;
 

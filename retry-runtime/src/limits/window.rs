@@ -19,9 +19,19 @@ const INDEX_MASK: u64 = (1 << (64 - INDEX_SHIFT)) - 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Count {
     /// The low count: failures (breaker), requests (throttle).
-    First = 0,
+    First,
     /// The high count: successes (breaker), accepts (throttle).
-    Second = COUNT_BITS as isize,
+    Second,
+}
+
+impl Count {
+    /// Where the count starts in a bucket.
+    const fn shift(self) -> u32 {
+        match self {
+            Count::First => 0,
+            Count::Second => COUNT_BITS,
+        }
+    }
 }
 
 /// Two counts over the last `span` of time, in [`BUCKETS`] slices. Each count saturates at
@@ -41,7 +51,9 @@ impl Window {
         } else if slice > u64::MAX as u128 {
             u64::MAX
         } else {
-            slice as u64
+            #[allow(clippy::cast_possible_truncation)] // at most u64::MAX
+            let slice = slice as u64;
+            slice
         };
         Window {
             buckets: [const { AtomicU64::new(0) }; BUCKETS],
@@ -65,8 +77,9 @@ impl Window {
         let slice = self.slice_at(now);
         let index = slice & INDEX_MASK;
         // The slot is the slice's place in the ring; `usize` holds any value below BUCKETS.
+        #[allow(clippy::cast_possible_truncation)] // below BUCKETS
         let bucket = &self.buckets[(slice % BUCKETS as u64) as usize];
-        let shift = count as u32;
+        let shift = count.shift();
         let mut current = bucket.load(Ordering::Relaxed);
         loop {
             let next = if current >> INDEX_SHIFT == index {

@@ -111,6 +111,9 @@ where
 }
 
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
+/// A [`Retrying`] with the keys `W`, `O`, `H`, `A`, `G` and the refusal setting `X` (see
+/// [`Rules`]).
+type Keyed<'p, Op, M, W, O, H, A, G, X> = Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X>>;
 pub(super) type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
 type Success<Op, M> = <Of<Op, M> as Outcome>::Success;
 
@@ -292,10 +295,7 @@ where
     ///     .call();
     /// assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused);
     /// ```
-    pub fn breaker(
-        self,
-        breaker: &'p CircuitBreaker,
-    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X::Guarded>>
+    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Keyed<'p, Op, M, W, O, H, A, G, X::Guarded>
     where
         X: Guard<Guarded: Reject<Of<Op, M>>>,
     {
@@ -318,10 +318,7 @@ where
     /// }
     /// assert!(THROTTLE.probability() > 0.9);
     /// ```
-    pub fn throttle(
-        self,
-        throttle: &'p Throttle,
-    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X::Guarded>>
+    pub fn throttle(self, throttle: &'p Throttle) -> Keyed<'p, Op, M, W, O, H, A, G, X::Guarded>
     where
         X: Guard<Guarded: Reject<Of<Op, M>>>,
     {
@@ -346,10 +343,7 @@ where
     ///     .call();
     /// assert!(refused.unwrap_err().starts_with("refused: the attempt was not made"));
     /// ```
-    pub fn rejected<F>(
-        self,
-        convert: F,
-    ) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, Converted<F>>>
+    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, Converted<F>>
     where
         F: Fn(Rejected) -> Failure<Op, M>,
     {
