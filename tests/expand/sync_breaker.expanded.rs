@@ -10,7 +10,7 @@ fn fetch(client: &Client) -> Result<Item, Error> {
             let __retry_outcome: Result<Item, Error> = match __retry_state.admit_with(
                 ::core::option::Option::Some(&BREAKER),
                 ::core::option::Option::None,
-                ::retry_runtime::__private::rejected(|r| Error::from(std::io::Error::from(r))),
+                &::retry_runtime::__private::rejected(|r| Error::from(std::io::Error::from(r))),
             ) {
                 ::core::option::Option::Some(__retry_outcome) => __retry_outcome,
                 ::core::option::Option::None => (|| -> Result<Item, Error> { client.get() })(),
