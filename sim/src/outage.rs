@@ -8,6 +8,12 @@
 //! - With a budget, each client has its own [`RetryBudget`] (as each process would): an
 //!   attempt that would be retried takes a token, a success gives some back, and a retry
 //!   happens only while the budget allows it. The first attempt of a request always goes.
+//! - With a breaker or a throttle, each client has its own [`CircuitBreaker`] or
+//!   [`Throttle`], the library's types driven by the simulation's clock (their `*_at`
+//!   methods), used as the engine uses them: every attempt, the first included, is admitted
+//!   first (a retry when it is scheduled, before its sleep); a refused first attempt fails
+//!   the request at once, a refused retry ends it with its last failure; every outcome is
+//!   counted (a timeout is a failure).
 //! - Each hop takes `|Normal(10, 2)|`. During the outage (`outage_start` to `outage_end`)
 //!   the server rejects every attempt at once ([`Mode::Reject`]), or stalls: it queues
 //!   attempts and serves none ([`Mode::Stall`]). Otherwise it serves attempts first come,
@@ -23,9 +29,14 @@
 
 use std::time::Duration;
 
-use retry_runtime::{Jitter, JitteredDelays, Policy, RetryBudget};
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
+use retry_runtime::{CircuitBreaker, Jitter, JitteredDelays, Policy, RetryBudget, Throttle};
 
 use crate::{Arrivals, Event, Network, Queue, budgets, derive_seed, millis};
+
+/// The length of one bucket of [`Report::reaching`], in milliseconds.
+pub const BUCKET_MS: f64 = 250.0;
 
 /// What the server does during the outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +72,10 @@ pub struct Outage {
     pub policy: Policy,
     /// Each client's budget `(max_tokens, token_ratio)`, if any.
     pub budget: Option<(u32, f64)>,
+    /// Each client's circuit breaker, made by this, if any.
+    pub breaker: Option<fn() -> CircuitBreaker>,
+    /// Each client's adaptive throttle, made by this, if any.
+    pub throttle: Option<fn() -> Throttle>,
 }
 
 impl Outage {
@@ -83,6 +98,8 @@ impl Outage {
                 .max_delay(Duration::from_secs(1))
                 .jitter(Jitter::Full),
             budget: None,
+            breaker: None,
+            throttle: None,
         }
     }
 
@@ -102,17 +119,62 @@ impl Outage {
             ..self
         }
     }
+
+    /// These settings with a circuit breaker per client, made by `breaker`.
+    pub fn with_breaker(self, breaker: fn() -> CircuitBreaker) -> Self {
+        Outage {
+            breaker: Some(breaker),
+            ..self
+        }
+    }
+
+    /// These settings with an adaptive throttle per client, made by `throttle`.
+    pub fn with_throttle(self, throttle: fn() -> Throttle) -> Self {
+        Outage {
+            throttle: Some(throttle),
+            ..self
+        }
+    }
+
+    /// These settings with one attempt per request and no limit: the floor any retry
+    /// policy is judged against.
+    pub fn once(self) -> Self {
+        Outage {
+            policy: self.policy.max_attempts(1),
+            budget: None,
+            breaker: None,
+            throttle: None,
+            ..self
+        }
+    }
+}
+
+/// The circuit breaker that meets both goals of `docs/simulation.md` for these clients (2
+/// requests a second each): it judges the last second only (the default 10 s remembers 20
+/// successes per client, so it would need 20 failures to open, longer than a 5 s stall),
+/// opens on 2 attempts of which half failed, and probes every 2.5 s (shorter sends more
+/// probes into an outage, longer brings the fleet back later after it).
+pub fn fast_breaker() -> CircuitBreaker {
+    CircuitBreaker::new()
+        .sampling(Duration::from_secs(1))
+        .minimum_throughput(2)
+        .failure_ratio(0.5)
+        .break_for(Duration::from_millis(2500))
 }
 
 /// What an outage run measured.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Requests started during the outage.
     pub requests: u64,
-    /// Attempts those requests made.
+    /// Attempts those requests made: the ones that reached the server.
     pub attempts: u64,
-    /// `attempts / requests`.
+    /// Attempts those requests asked for, the refused ones included.
+    pub asked: u64,
+    /// `attempts / requests`: attempts reaching the server per request.
     pub amplification: f64,
+    /// Attempts reaching the server, per bucket of [`BUCKET_MS`] from the start.
+    pub reaching: Vec<u32>,
     /// Milliseconds from the end of the outage to the first healthy one-second window, or
     /// `None` if the service never recovered before the simulation ended.
     pub recovery_ms: Option<f64>,
@@ -136,6 +198,7 @@ struct Request {
     started: f64,
     sent: f64,
     attempts: u64,
+    refused: u64,
     delays: JitteredDelays,
 }
 
@@ -166,7 +229,12 @@ struct Fleet<'a> {
     network: Network,
     arrivals: Arrivals,
     budgets: Vec<Option<RetryBudget>>,
+    breakers: Vec<Option<CircuitBreaker>>,
+    throttles: Vec<Option<Throttle>>,
+    /// The throttles' random draws.
+    draws: SmallRng,
     requests: Vec<Request>,
+    reaching: Vec<u32>,
     queue: Queue<Kind>,
     server_free_at: f64,
     /// Per one-second window: requests finished, and of those, succeeded.
@@ -183,7 +251,15 @@ impl<'a> Fleet<'a> {
             network: Network::new(10.0, 2.0, seed),
             arrivals: Arrivals::new(outage.rate_per_client, seed),
             budgets: budgets(outage.clients, outage.budget),
+            breakers: (0..outage.clients)
+                .map(|_| outage.breaker.map(|b| b()))
+                .collect(),
+            throttles: (0..outage.clients)
+                .map(|_| outage.throttle.map(|t| t()))
+                .collect(),
+            draws: SmallRng::seed_from_u64(derive_seed(seed, u64::MAX - 1)),
             requests: Vec::new(),
+            reaching: vec![0; windows * 4],
             queue: Queue::new(),
             server_free_at: 0.0,
             finished: vec![(0, 0); windows],
@@ -210,25 +286,77 @@ impl<'a> Fleet<'a> {
                 self.requests.push(Request {
                     started: now,
                     sent: now,
-                    attempts: 1,
+                    attempts: 0,
+                    refused: 0,
                     delays,
                 });
-                let hop = self.network.hop();
-                self.push(now + hop, client, Kind::Arrive { request });
                 let next = self.arrivals.next(now);
                 self.push(next, client, Kind::Start);
+                if self.admit(now, client) {
+                    self.send(now, client, request);
+                } else {
+                    self.requests[request].refused += 1;
+                    self.finish(now, false);
+                }
             }
-            Kind::Retry { request } => {
-                self.requests[request].sent = now;
-                self.requests[request].attempts += 1;
-                let hop = self.network.hop();
-                self.push(now + hop, client, Kind::Arrive { request });
-            }
+            Kind::Retry { request } => self.send(now, client, request),
             Kind::Arrive { request } => {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                if let Some(bucket) = self.reaching.get_mut((now / BUCKET_MS) as usize) {
+                    *bucket += 1;
+                }
                 let (at, ok) = self.serve(now, self.requests[request].sent);
                 self.push(at, client, Kind::Done { request, ok });
             }
             Kind::Done { request, ok } => self.done(now, client, request, ok),
+        }
+    }
+
+    /// Sends an attempt of `request` at `now`.
+    fn send(&mut self, now: f64, client: usize, request: usize) {
+        self.requests[request].sent = now;
+        self.requests[request].attempts += 1;
+        let hop = self.network.hop();
+        self.push(now + hop, client, Kind::Arrive { request });
+    }
+
+    /// Whether `client`'s throttle and breaker let an attempt be made at `now`, asked as the
+    /// engine asks them: an open breaker first, then the throttle, then the breaker's probe.
+    fn admit(&mut self, now: f64, client: usize) -> bool {
+        let at = Duration::from_secs_f64(now / 1000.0);
+        let breaker = self.breakers[client].as_ref();
+        if breaker.is_some_and(|b| b.state_at(at) == retry_runtime::BreakerState::Open) {
+            return false;
+        }
+        if let Some(throttle) = &self.throttles[client] {
+            if throttle.admit_at(at, self.draws.random::<f64>()).is_err() {
+                return false;
+            }
+        }
+        breaker.is_none_or(|b| b.admit_at(at).is_ok())
+    }
+
+    /// Counts an attempt's outcome with `client`'s breaker and throttle.
+    fn count(&self, now: f64, client: usize, ok: bool) {
+        let at = Duration::from_secs_f64(now / 1000.0);
+        if let Some(breaker) = &self.breakers[client] {
+            if ok {
+                breaker.success_at(at);
+            } else {
+                breaker.failure_at(at);
+            }
+        }
+        if let (Some(throttle), true) = (&self.throttles[client], ok) {
+            throttle.success_at(at);
+        }
+    }
+
+    /// A request finishes at `now`.
+    fn finish(&mut self, now: f64, ok: bool) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        if let Some(window) = self.finished.get_mut((now / 1000.0) as usize) {
+            window.0 += 1;
+            window.1 += u32::from(ok);
         }
     }
 
@@ -254,6 +382,7 @@ impl<'a> Fleet<'a> {
 
     /// An attempt's outcome reaches its client: retry it, or finish the request.
     fn done(&mut self, now: f64, client: usize, request: usize, ok: bool) {
+        self.count(now, client, ok);
         let budget = self.budgets[client].as_ref();
         let retry = if ok {
             if let Some(budget) = budget {
@@ -266,14 +395,13 @@ impl<'a> Fleet<'a> {
             None
         };
         if let Some(delay) = retry {
-            self.push(now + millis(delay), client, Kind::Retry { request });
-            return;
+            if self.admit(now, client) {
+                self.push(now + millis(delay), client, Kind::Retry { request });
+                return;
+            }
+            self.requests[request].refused += 1;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        if let Some(window) = self.finished.get_mut((now / 1000.0) as usize) {
-            window.0 += 1;
-            window.1 += u32::from(ok);
-        }
+        self.finish(now, ok);
     }
 
     #[allow(clippy::cast_precision_loss)]
@@ -285,6 +413,7 @@ impl<'a> Fleet<'a> {
             .filter(|r| self.in_outage(r.started))
             .collect();
         let attempts: u64 = during.iter().map(|r| r.attempts).sum();
+        let refused: u64 = during.iter().map(|r| r.refused).sum();
         let (total, succeeded) = self.finished.iter().fold((0u64, 0u64), |(n, ok), w| {
             (n + u64::from(w.0), ok + u64::from(w.1))
         });
@@ -302,7 +431,9 @@ impl<'a> Fleet<'a> {
         Report {
             requests: during.len() as u64,
             attempts,
+            asked: attempts + refused,
             amplification: attempts as f64 / during.len().max(1) as f64,
+            reaching: self.reaching.clone(),
             recovery_ms,
             success_rate: succeeded as f64 / total.max(1) as f64,
         }
