@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use backon::{BlockingRetryable, ConstantBuilder, Retryable};
-use retry_runtime::{Backoff, Policy, retry};
+use retry_runtime::{Backoff, CircuitBreaker, Policy, Rejected, Throttle, retry};
 use tokio_retry2::strategy::FixedInterval;
 use tokio_retry2::{Retry, RetryError};
 
@@ -84,6 +84,50 @@ pub fn attribute(op: &Flaky) -> Result<u32, u32> {
 #[retry(max = 5, base = "0s")]
 pub async fn attribute_async(op: &Flaky) -> Result<u32, u32> {
     op.call_async().await
+}
+
+/// The limits of the `*_limited` wrappers: a breaker that cannot open within a benchmark
+/// (at most a few dozen attempts) and a throttle whose `K` keeps its probability at zero
+/// once it has counted one success (the benchmark's setup makes one), so that every attempt
+/// pays for asking both and for being counted, and nothing is refused (a refusal would end
+/// the benchmark's call early).
+pub static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(1000);
+/// See [`BREAKER`].
+pub static THROTTLE: Throttle = Throttle::new(1000.0);
+
+/// `#[retry]` on a sync fn, with a breaker and a throttle.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s", breaker = &BREAKER, throttle = &THROTTLE)]
+pub fn attribute_limited(op: &Flaky) -> Result<u32, Failure> {
+    op.call().map_err(Failure::Op)
+}
+
+/// `#[retry]` on an async fn, with a breaker and a throttle.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s", breaker = &BREAKER, throttle = &THROTTLE)]
+pub async fn attribute_limited_async(op: &Flaky) -> Result<u32, Failure> {
+    op.call_async().await.map_err(Failure::Op)
+}
+
+/// The failure of the `*_limited` wrappers: the operation's, or a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The operation failed.
+    Op(u32),
+    /// A limit refused the call.
+    Rejected(Rejected),
+}
+
+impl From<Rejected> for Failure {
+    fn from(rejected: Rejected) -> Self {
+        Failure::Rejected(rejected)
+    }
 }
 
 /// `#[retry(max = 10, base = "500ms")]` on a sync fn (for the success path: a failure

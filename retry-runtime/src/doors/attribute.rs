@@ -37,7 +37,8 @@ use crate::engine::{
 };
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::{
-    CircuitBreaker, Guard, Limits, Reject, Rejected, RejectedOutcome, RetryBudget, Throttle,
+    CircuitBreaker, Guard, Guarding, Guards, Limits, Reject, Rejected, RejectedOutcome,
+    RetryBudget, Throttle, Unguarded,
 };
 use crate::outcome::{ByFrom, Converted, Outcome};
 use crate::schedule::Policy;
@@ -120,7 +121,8 @@ impl CallState {
             judgement: Judgement::new(outcome, describe),
             engine: &mut self.engine,
             policy,
-            limits: Limits::new(None),
+            budget: None,
+            guards: Unguarded,
             cut: false,
             function,
             on_retry: NoHook,
@@ -152,10 +154,10 @@ impl CallState {
         if self.engine.attempt() > 1 {
             return None;
         }
+        let guards = Guards { breaker, throttle };
         let limits = Limits {
             budget: None,
-            breaker,
-            throttle,
+            guards: guards.get(),
         };
         let refused = self.engine.admit_first(limits).err()?;
         Some(reject.reject(refused))
@@ -188,18 +190,19 @@ impl CallState {
 
 /// The verdict on one outcome, refined by the attribute's keys, then read with `next`.
 #[must_use]
-pub struct Judge<'a, R, A = NoHook, G = NoHook> {
+pub struct Judge<'a, R, A = NoHook, G = NoHook, L = Unguarded> {
     judgement: Judgement<'a, R>,
     engine: &'a mut Engine,
     policy: &'a Policy,
-    limits: Limits<'a>,
+    budget: Option<&'a RetryBudget>,
+    guards: L,
     cut: bool,
     function: &'static str,
     on_retry: A,
     on_give_up: G,
 }
 
-impl<R: Outcome, A, G> Judge<'_, R, A, G> {
+impl<R: Outcome, A, G, L> Judge<'_, R, A, G, L> {
     /// `when`: a failure is retried only when `retry_if` returns `true`.
     #[inline]
     pub fn when(mut self, retry_if: impl Fn(&R::Failure) -> bool) -> Self {
@@ -224,26 +227,38 @@ impl<R: Outcome, A, G> Judge<'_, R, A, G> {
 }
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
-impl<'a, R, A, G> Judge<'a, R, A, G> {
+impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
     /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
     #[inline]
     pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
-        self.limits.budget = Some(budget.borrow());
+        self.budget = Some(budget.borrow());
         self
     }
 
     /// `breaker`: the circuit breaker that counts this call's attempts.
     #[inline]
-    pub fn breaker<B: Borrow<CircuitBreaker> + ?Sized>(mut self, breaker: &'a B) -> Self {
-        self.limits.breaker = Some(breaker.borrow());
-        self
+    pub fn breaker(self, breaker: &'a CircuitBreaker) -> Judge<'a, R, A, G, Guards<'a>> {
+        self.with_guards(|guards| Guards {
+            breaker: Some(breaker),
+            ..guards
+        })
     }
 
     /// `throttle`: the adaptive throttle that counts this call's attempts.
     #[inline]
-    pub fn throttle<T: Borrow<Throttle> + ?Sized>(mut self, throttle: &'a T) -> Self {
-        self.limits.throttle = Some(throttle.borrow());
-        self
+    pub fn throttle(self, throttle: &'a Throttle) -> Judge<'a, R, A, G, Guards<'a>> {
+        self.with_guards(|guards| Guards {
+            throttle: Some(throttle),
+            ..guards
+        })
+    }
+
+    #[inline]
+    fn with_guards(
+        self,
+        set: impl FnOnce(Guards<'a>) -> Guards<'a>,
+    ) -> Judge<'a, R, A, G, Guards<'a>> {
+        replace!(Judge, self, guards: set(self.guards.into_guards()); judgement, engine, policy, budget, cut, function, on_retry, on_give_up)
     }
 
     /// Whether `attempt_timeout` cut the attempt: the breaker and the throttle count it as
@@ -256,24 +271,25 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
 
     /// `on_retry`: called before each sleep.
     #[inline]
-    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G> {
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G, L> {
         self.with_hooks(|_, on_give_up| (hook, on_give_up))
     }
 
     /// `on_give_up`: called once when the call gives up.
     #[inline]
-    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F> {
+    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F, L> {
         self.with_hooks(|on_retry, _| (on_retry, hook))
     }
 
     #[inline]
-    fn with_hooks<A2, G2>(self, hooks: impl FnOnce(A, G) -> (A2, G2)) -> Judge<'a, R, A2, G2> {
+    fn with_hooks<A2, G2>(self, hooks: impl FnOnce(A, G) -> (A2, G2)) -> Judge<'a, R, A2, G2, L> {
         let (on_retry, on_give_up) = hooks(self.on_retry, self.on_give_up);
         Judge {
             judgement: self.judgement,
             engine: self.engine,
             policy: self.policy,
-            limits: self.limits,
+            budget: self.budget,
+            guards: self.guards,
             cut: self.cut,
             function: self.function,
             on_retry,
@@ -289,10 +305,12 @@ impl<'a, R, A, G> Judge<'a, R, A, G> {
         G: OnGiveUp<R>,
     {
         let hooks = (&self.on_retry, &self.on_give_up);
-        self.judgement.cut(self.cut).finish(
-            Call::new(self.engine, self.policy, self.limits, self.function),
-            hooks,
-        )
+        let limits = Limits {
+            budget: self.budget,
+            guards: self.guards.guards(),
+        };
+        let call = Call::new(self.engine, self.policy, limits, self.function);
+        self.judgement.cut(self.cut).finish(call, hooks)
     }
 }
 

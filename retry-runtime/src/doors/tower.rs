@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use crate::engine::{Call, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
 pub use crate::http::Resendable;
-use crate::limits::{CircuitBreaker, Limits, RetryBudget, Shared, Throttle};
+use crate::limits::{CircuitBreaker, Guards, Limits, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
@@ -280,9 +280,8 @@ struct Owned {
 }
 
 impl Owned {
-    fn get(&self) -> Limits<'_> {
-        Limits {
-            budget: self.budget.as_deref(),
+    fn guards(&self) -> Guards<'_> {
+        Guards {
             breaker: self.breaker.as_deref(),
             throttle: self.throttle.as_deref(),
         }
@@ -311,13 +310,18 @@ where
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
+        let guards = self.limits.guards();
+        let limits = Limits {
+            budget: self.limits.budget.as_deref(),
+            guards: guards.get(),
+        };
         // tower sent the request's first attempt without asking: the throttle counts it now.
         // (Each request's copy of the policy judges once on a success, so `fresh` is the
         // first answer.)
         if self.engine.fresh() {
-            self.limits.get().made_unasked();
+            limits.made_unasked();
         }
-        let call = Call::new(&mut self.engine, &self.policy, self.limits.get(), FUNCTION);
+        let call = Call::new(&mut self.engine, &self.policy, limits, FUNCTION);
         let hooks = (&self.on_retry, &self.on_give_up);
         let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))

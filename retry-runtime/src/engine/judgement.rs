@@ -131,9 +131,12 @@ impl<'a, R> Judgement<'a, R> {
             call.limits.succeeded();
             return None;
         }
+        // The breaker and the throttle count the attempt, if the call has them.
+        if call.limits.guards.is_some() {
+            call.limits.count(self.answered());
+        }
         let event = call.event(self.error);
-        let answered = self.answered();
-        finish_unsuccessful(call, self.verdict, answered, event, self.outcome, hooks)
+        finish_unsuccessful(call, self.verdict, event, self.outcome, hooks)
     }
 }
 
@@ -143,7 +146,6 @@ impl<'a, R> Judgement<'a, R> {
 fn finish_unsuccessful<R>(
     call: Call<'_>,
     verdict: Verdict,
-    answered: bool,
     event: Event<'_>,
     outcome: &R,
     hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
@@ -154,7 +156,7 @@ fn finish_unsuccessful<R>(
         limits,
         ..
     } = call;
-    match engine.step(policy, limits, verdict, answered, event) {
+    match engine.step(policy, limits, verdict, event) {
         Step::Return => None,
         Step::Retry(delay) => {
             on_retry(engine, hooks.0, delay, outcome);

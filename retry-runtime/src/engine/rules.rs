@@ -8,7 +8,9 @@ use super::describe::Described;
 use super::judgement::Judgement;
 use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
 use super::state::Engine;
-use crate::limits::{CircuitBreaker, Guard, Limits, Reject, RetryBudget, Throttle, Unguarded};
+use crate::limits::{
+    CircuitBreaker, Guard, Guards, Limits, Reject, RetryBudget, Throttle, Unguarded,
+};
 use crate::outcome::{Converted, Outcome};
 use crate::schedule::Policy;
 use sealed::Sealed;
@@ -23,7 +25,8 @@ pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook, 
     pub(crate) hint: H,
     pub(crate) on_retry: A,
     pub(crate) on_give_up: G,
-    pub(crate) limits: Limits<'b>,
+    pub(crate) budget: Option<&'b RetryBudget>,
+    pub(crate) guards: Guards<'b>,
     pub(crate) reject: X,
 }
 
@@ -35,7 +38,8 @@ impl Rules<'_> {
             hint: NoHint,
             on_retry: NoHook,
             on_give_up: NoHook,
-            limits: Limits::new(None),
+            budget: None,
+            guards: Guards::NONE,
             reject: Unguarded,
         }
     }
@@ -45,37 +49,37 @@ impl Rules<'_> {
 impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     /// `when`.
     pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X> {
-        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, limits, reject)
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, guards, reject)
     }
 
     /// `when_ok`.
     pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X> {
-        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, limits, reject)
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, guards, reject)
     }
 
     /// `hint`.
     pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X> {
-        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, limits, reject)
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, guards, reject)
     }
 
     /// `on_retry`.
     pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X> {
-        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, limits, reject)
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, guards, reject)
     }
 
     /// `on_give_up`.
     pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X> {
-        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, limits, reject)
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, guards, reject)
     }
 
     /// `rejected`: how a call refused before its first attempt becomes an outcome.
     pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, Converted<F>> {
-        replace!(Rules, self, reject: Converted(convert); when, when_ok, hint, on_retry, on_give_up, limits)
+        replace!(Rules, self, reject: Converted(convert); when, when_ok, hint, on_retry, on_give_up, budget, guards)
     }
 
     /// `budget`.
     pub(crate) fn budget(mut self, budget: &'b RetryBudget) -> Self {
-        self.limits.budget = Some(budget);
+        self.budget = Some(budget);
         self
     }
 
@@ -85,7 +89,7 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
         X: Guard,
     {
         let mut rules = self.guarded();
-        rules.limits.breaker = Some(breaker);
+        rules.guards.breaker = Some(breaker);
         rules
     }
 
@@ -95,7 +99,7 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
         X: Guard,
     {
         let mut rules = self.guarded();
-        rules.limits.throttle = Some(throttle);
+        rules.guards.throttle = Some(throttle);
         rules
     }
 
@@ -103,7 +107,7 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     where
         X: Guard,
     {
-        replace!(Rules, self, reject: self.reject.guarded(); when, when_ok, hint, on_retry, on_give_up, limits)
+        replace!(Rules, self, reject: self.reject.guarded(); when, when_ok, hint, on_retry, on_give_up, budget, guards)
     }
 }
 
@@ -156,10 +160,15 @@ pub(crate) mod sealed {
     }
 }
 
-impl<W, O, H, A, G, X> sealed::Sealed for Rules<'_, W, O, H, A, G, X> {
+impl<W, O, H, A, G, X: Guard> sealed::Sealed for Rules<'_, W, O, H, A, G, X> {
     #[inline]
     fn limits(&self) -> Limits<'_> {
-        self.limits
+        // Without a breaker or a throttle the guards are known to be empty.
+        let guards = if X::GUARDED { self.guards.get() } else { None };
+        Limits {
+            budget: self.budget,
+            guards,
+        }
     }
 }
 
@@ -171,7 +180,7 @@ where
     H: Hint<R::Failure>,
     A: OnRetry<R>,
     G: OnGiveUp<R>,
-    X: Reject<R>,
+    X: Reject<R> + Guard,
 {
     type When = W;
     type WhenOk = O;

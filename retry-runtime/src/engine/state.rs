@@ -15,7 +15,7 @@ use super::events::{self, Event};
 use crate::hooks::StopReason;
 use crate::limits::{Limits, Rejected};
 use crate::schedule::{Cursor, Policy, ThreadRandom};
-use crate::time::{Clock, Timing, now};
+use crate::time::{Clock, Timing};
 
 /// The state of one retried call. Nothing of it exists before the first outcome that is
 /// not a success, except the clock when a deadline or a hook reads it: a call that
@@ -27,10 +27,10 @@ pub(crate) struct Engine {
     /// The place in the schedule, from the first outcome that is not a success on. Each
     /// such outcome either ends the call or moves the cursor to the next retry, so the
     /// attempts judged are the cursor's retry number plus one.
+    /// A breaker or a throttle that refused the call's first attempt leaves a cursor that
+    /// says so ([`Cursor::refused`]): the outcome judged next stands for the refusal, and
+    /// the call ends with it after no attempt.
     cursor: Option<Cursor>,
-    /// Why a breaker or a throttle refused the call's first attempt: the outcome judged
-    /// next stands for it, and the call ends with it after no attempt.
-    refused: Option<StopReason>,
 }
 
 /// What the predicates made of one outcome.
@@ -70,7 +70,6 @@ impl Engine {
         Engine {
             clock,
             cursor: None,
-            refused: None,
         }
     }
 
@@ -80,7 +79,6 @@ impl Engine {
         Engine {
             clock: None,
             cursor: None,
-            refused: None,
         }
     }
 
@@ -96,16 +94,28 @@ impl Engine {
     #[inline]
     pub(crate) fn attempt(&self) -> u32 {
         match &self.cursor {
+            Some(cursor) if cursor.refusal().is_some() => 0,
             Some(cursor) => cursor.attempts(),
-            None => u32::from(self.refused.is_none()),
+            None => 1,
         }
+    }
+
+    /// Why a limit refused the call's first attempt, if one did.
+    #[inline]
+    fn refused(&self) -> Option<StopReason> {
+        let code = self.cursor.as_ref()?.refusal()?;
+        Some(if code == 0 {
+            StopReason::CircuitOpen
+        } else {
+            StopReason::Throttled
+        })
     }
 
     /// Whether no outcome of the call has been judged yet (nor its first attempt refused).
     #[inline]
     #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     pub(crate) fn fresh(&self) -> bool {
-        self.cursor.is_none() && self.refused.is_none()
+        self.cursor.is_none()
     }
 
     /// Before the first attempt: asks the breaker and the throttle whether it may be made.
@@ -114,7 +124,8 @@ impl Engine {
     pub(crate) fn admit_first(&mut self, limits: Limits<'_>) -> Result<(), Rejected> {
         let admitted = limits.admit();
         if let Err(rejected) = admitted {
-            self.refused = Some(rejected.reason());
+            let code = u8::from(rejected.reason() != StopReason::CircuitOpen);
+            self.cursor = Some(Cursor::refused(code));
         }
         admitted
     }
@@ -126,23 +137,21 @@ impl Engine {
         self.clock.as_ref().map_or(Duration::ZERO, Clock::elapsed)
     }
 
-    /// Takes the verdict on the attempt that just ended and says what happens next.
-    /// `answered`: the breaker and the throttle count the attempt as a success (the
-    /// service answered: a success, or a failure `when` declined that was not cut).
+    /// Takes the verdict on the attempt that just ended and says what happens next. (The
+    /// breaker and the throttle have counted the attempt: see [`Limits::count`].)
     pub(crate) fn step(
         &mut self,
         policy: &Policy,
         limits: Limits<'_>,
         verdict: Verdict,
-        answered: bool,
         event: Event<'_>,
     ) -> Step {
-        if let Some(reason) = self.refused {
-            // The outcome made for a refused first attempt: no attempt was made.
-            return self.give_up_at(0, reason, event);
-        }
-        if verdict != Verdict::Success {
-            limits.count(answered);
+        // Only a call with a breaker or a throttle can have been refused.
+        if limits.guards.is_some() {
+            if let Some(reason) = self.refused() {
+                // The outcome made for a refused first attempt: no attempt was made.
+                return self.give_up_at(0, reason, event);
+            }
         }
         let Verdict::Retryable(hint) = verdict else {
             return self.not_retried(policy, limits, verdict, event);
@@ -217,7 +226,7 @@ impl Engine {
             return Err(StopReason::Deadline);
         }
         // An open breaker refuses before the budget gives a token.
-        if let Some(rejected) = limits.breaker.and_then(|breaker| breaker.refuses(now())) {
+        if let Some(rejected) = limits.circuit_open() {
             return Err(rejected.reason());
         }
         if !limits.allow_hedge() {
@@ -325,11 +334,11 @@ mod tests {
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
         let delays: Vec<_> = (0..3)
-            .map(|_| delay(engine.step(&policy, Limits::NONE, retry, false, EVENT)))
+            .map(|_| delay(engine.step(&policy, Limits::NONE, retry, EVENT)))
             .collect();
         assert_eq!(delays, [MS * 10, MS * 20, MS * 40]);
         assert_eq!(
-            reason(engine.step(&policy, Limits::NONE, retry, false, EVENT)),
+            reason(engine.step(&policy, Limits::NONE, retry, EVENT)),
             StopReason::Attempts
         );
         assert_eq!(engine.attempt(), 4);
@@ -340,11 +349,11 @@ mod tests {
         let policy = Policy::new();
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         assert_eq!(
-            engine.step(&policy, Limits::NONE, Verdict::Success, false, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Success, EVENT),
             Step::Return
         );
         assert_eq!(
-            engine.step(&policy, Limits::NONE, Verdict::Final, false, EVENT),
+            engine.step(&policy, Limits::NONE, Verdict::Final, EVENT),
             Step::Return
         );
         // Nothing is kept of a call that did not fail.
@@ -361,7 +370,6 @@ mod tests {
             &policy,
             Limits::new(Some(&budget)),
             Verdict::Declined,
-            false,
             EVENT,
         );
         assert_eq!(reason(step), StopReason::NotRetryable);
@@ -374,8 +382,8 @@ mod tests {
         let budget = RetryBudget::new(4, 1.0);
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let retry = Verdict::Retryable(None);
-        delay(engine.step(&policy, Limits::new(Some(&budget)), retry, false, EVENT)); // 3 left
-        let step = engine.step(&policy, Limits::new(Some(&budget)), retry, false, EVENT); // 2 left
+        delay(engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT)); // 3 left
+        let step = engine.step(&policy, Limits::new(Some(&budget)), retry, EVENT); // 2 left
         assert_eq!(reason(step), StopReason::Budget);
         Limits::new(Some(&budget)).succeeded();
         assert!((budget.tokens() - 3.0).abs() < 1e-9);
@@ -390,7 +398,6 @@ mod tests {
             &policy,
             Limits::new(Some(&budget)),
             Verdict::Retryable(None),
-            false,
             EVENT,
         );
         assert_eq!(reason(step), StopReason::Attempts);
@@ -407,27 +414,21 @@ mod tests {
         let hinted = |hint| Verdict::Retryable(Some(hint));
         // Retry 0 is scheduled at 10 ms: the hint of 30 ms lengthens it.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(MS * 30), false, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 30), EVENT)),
             MS * 30
         );
         // Retry 1 (20 ms): a hint of 70 ms is capped by `max_delay`.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(MS * 70), false, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(MS * 70), EVENT)),
             MS * 50
         );
         // Retry 2 (40 ms): `Retry-After: 0` does not skip the backoff.
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, hinted(Duration::ZERO), false, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, hinted(Duration::ZERO), EVENT)),
             MS * 40
         );
         // Each hinted retry moved the schedule on: retry 3 is 80 ms, capped at 50 ms.
-        let next = engine.step(
-            &policy,
-            Limits::NONE,
-            Verdict::Retryable(None),
-            false,
-            EVENT,
-        );
+        let next = engine.step(&policy, Limits::NONE, Verdict::Retryable(None), EVENT);
         assert_eq!(delay(next), MS * 50);
     }
 
@@ -437,13 +438,13 @@ mod tests {
         let mut engine = Engine::new(&policy, false, Timing::Sync);
         let parked = Verdict::Retryable(Some(Duration::from_secs(99_999_999_999)));
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, parked, false, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, parked, EVENT)),
             HINT_CAP
         );
         assert_eq!(HINT_CAP, Duration::from_secs(60));
         let max = Verdict::Retryable(Some(Duration::MAX));
         assert_eq!(
-            delay(engine.step(&policy, Limits::NONE, max, false, EVENT)),
+            delay(engine.step(&policy, Limits::NONE, max, EVENT)),
             HINT_CAP
         );
     }
@@ -453,18 +454,15 @@ mod tests {
         let policy = Policy::new().max_attempts(10).base(MS).deadline(MS * 120);
         let far = Verdict::Retryable(Some(Duration::from_secs(1)));
         let (step, _) = testing::record(|| {
-            Engine::new(&policy, false, Timing::Sync).step(&policy, Limits::NONE, far, false, EVENT)
+            Engine::new(&policy, false, Timing::Sync).step(&policy, Limits::NONE, far, EVENT)
         });
         assert_eq!(reason(step), StopReason::Deadline);
         let near = Verdict::Retryable(Some(MS * 50));
         let (steps, _) = testing::record(|| {
             let mut engine = Engine::new(&policy, false, Timing::Sync);
-            let first = engine.step(&policy, Limits::NONE, near, false, EVENT);
+            let first = engine.step(&policy, Limits::NONE, near, EVENT);
             crate::time::sleep(delay(first));
-            (
-                first,
-                engine.step(&policy, Limits::NONE, near, false, EVENT),
-            )
+            (first, engine.step(&policy, Limits::NONE, near, EVENT))
         });
         // 50 ms fits in 120 ms; then 50 + 50 does, and a third would pass it.
         assert_eq!(delay(steps.0), MS * 50);

@@ -75,54 +75,41 @@ impl<T> From<Arc<T>> for Shared<T> {
 
 /// The limits one call consults, resolved once per judgement by
 /// [`Call::new`](crate::engine::Call::new): the budget given to the call (the `budget` key),
-/// else the policy's, and the breaker and throttle given to it.
+/// else the policy's, and the breaker and throttle given to it. Two words, passed in
+/// registers: a call without a breaker or a throttle tests one of them for `None`.
 ///
 /// Public only as the return type of a sealed trait's method: not public API.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Limits<'a> {
     pub(crate) budget: Option<&'a RetryBudget>,
+    pub(crate) guards: Option<&'a Guards<'a>>,
+}
+
+/// The limits that refuse attempts, as one call is given them. Not public API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Guards<'a> {
     pub(crate) breaker: Option<&'a CircuitBreaker>,
     pub(crate) throttle: Option<&'a Throttle>,
 }
 
-impl<'a> Limits<'a> {
-    /// No limit.
-    #[cfg(test)]
-    pub(crate) const NONE: Limits<'static> = Limits {
-        budget: None,
+impl<'a> Guards<'a> {
+    /// No breaker and no throttle.
+    pub(crate) const NONE: Guards<'static> = Guards {
         breaker: None,
         throttle: None,
     };
 
-    /// The limits of a call with this budget, if any, and no breaker or throttle.
+    /// `self` as a call's limits see it: `None` when neither is set.
     #[inline]
-    pub(crate) const fn new(budget: Option<&'a RetryBudget>) -> Self {
-        Limits {
-            budget,
-            breaker: None,
-            throttle: None,
-        }
+    pub(crate) fn get(&self) -> Option<&Guards<'a>> {
+        (self.breaker.is_some() || self.throttle.is_some()).then_some(self)
     }
 
-    /// Whether a breaker or a throttle is set: the attempts are admitted and counted.
-    #[inline]
-    pub(crate) fn guarded(self) -> bool {
-        self.breaker.is_some() || self.throttle.is_some()
-    }
-
-    /// Asks the breaker and the throttle to let one more attempt be made. An open breaker
-    /// refuses before the throttle counts the attempt; the breaker's probe is taken last, so
-    /// that a throttle's refusal cannot leave a probe that never runs.
-    #[inline]
-    pub(crate) fn admit(self) -> Result<(), Rejected> {
-        if !self.guarded() {
-            return Ok(());
-        }
-        self.admit_guarded(time::now())
-    }
-
-    #[cold]
-    fn admit_guarded(self, now: u64) -> Result<(), Rejected> {
+    /// Asks them to let one more attempt be made at `now`. An open breaker refuses before
+    /// the throttle counts the attempt; the breaker's probe is taken last, so that a
+    /// throttle's refusal cannot leave a probe that never runs.
+    fn admit(&self, now: u64) -> Result<(), Rejected> {
         if let Some(refused) = self.breaker.and_then(|breaker| breaker.refuses(now)) {
             return Err(refused);
         }
@@ -135,11 +122,91 @@ impl<'a> Limits<'a> {
         }
     }
 
+    /// Counts an outcome at `now`.
+    fn count(&self, now: u64, success: bool) {
+        if let Some(breaker) = self.breaker {
+            breaker.record(now, success);
+        }
+        if let Some(throttle) = self.throttle {
+            throttle.record(now, success);
+        }
+    }
+}
+
+/// A call's breaker and throttle as a type: [`Unguarded`] for a call that has neither,
+/// known at compile time so that it pays nothing for them, or [`Guards`]. Not public API.
+#[doc(hidden)]
+pub trait Guarding<'a> {
+    /// The guards, if the call has any.
+    fn guards(&self) -> Option<&Guards<'a>>;
+    /// The guards, to set one.
+    fn into_guards(self) -> Guards<'a>;
+}
+
+impl<'a> Guarding<'a> for Unguarded {
+    #[inline]
+    fn guards(&self) -> Option<&Guards<'a>> {
+        None
+    }
+
+    #[inline]
+    fn into_guards(self) -> Guards<'a> {
+        Guards::NONE
+    }
+}
+
+impl<'a> Guarding<'a> for Guards<'a> {
+    #[inline]
+    fn guards(&self) -> Option<&Guards<'a>> {
+        self.get()
+    }
+
+    #[inline]
+    fn into_guards(self) -> Guards<'a> {
+        self
+    }
+}
+
+#[cfg(test)]
+impl<'a> Limits<'a> {
+    /// The limits of a call with this budget, if any, and no breaker or throttle.
+    pub(crate) const fn new(budget: Option<&'a RetryBudget>) -> Self {
+        Limits {
+            budget,
+            guards: None,
+        }
+    }
+}
+
+impl Limits<'_> {
+    /// No limit.
+    #[cfg(test)]
+    pub(crate) const NONE: Limits<'static> = Limits {
+        budget: None,
+        guards: None,
+    };
+
+    /// Whether an open breaker would refuse an attempt now, without asking the others.
+    #[inline]
+    pub(crate) fn circuit_open(self) -> Option<Rejected> {
+        let breaker = self.guards?.breaker?;
+        breaker.refuses(time::now())
+    }
+
+    /// Asks the breaker and the throttle to let one more attempt be made.
+    #[inline]
+    pub(crate) fn admit(self) -> Result<(), Rejected> {
+        match self.guards {
+            None => Ok(()),
+            Some(guards) => admit(guards),
+        }
+    }
+
     /// An attempt made without asking (tower sends each request's first attempt itself):
     /// the throttle counts it as a request all the same.
     #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     pub(crate) fn made_unasked(self) {
-        if let Some(throttle) = self.throttle {
+        if let Some(throttle) = self.guards.and_then(|guards| guards.throttle) {
             throttle.request(time::now());
         }
     }
@@ -148,19 +215,8 @@ impl<'a> Limits<'a> {
     /// answer (a success, or a failure `when` declined), else a failure.
     #[inline]
     pub(crate) fn count(self, success: bool) {
-        if self.guarded() {
-            self.count_guarded(success);
-        }
-    }
-
-    #[cold]
-    fn count_guarded(self, success: bool) {
-        let now = time::now();
-        if let Some(breaker) = self.breaker {
-            breaker.record(now, success);
-        }
-        if let Some(throttle) = self.throttle {
-            throttle.record(now, success);
+        if let Some(guards) = self.guards {
+            count(guards, success);
         }
     }
 
@@ -186,4 +242,16 @@ impl<'a> Limits<'a> {
         }
         self.count(true);
     }
+}
+
+/// [`Limits::admit`] with guards: out of line, so that a call without them stays short.
+#[cold]
+fn admit(guards: &Guards<'_>) -> Result<(), Rejected> {
+    guards.admit(time::now())
+}
+
+/// [`Limits::count`] with guards.
+#[cold]
+fn count(guards: &Guards<'_>, success: bool) {
+    guards.count(time::now(), success);
 }

@@ -222,6 +222,8 @@ impl<R> Reject<R> for Unguarded {
 /// What a refusal setting becomes once a breaker or a throttle is set: [`Unguarded`] becomes
 /// [`ByFrom`] (the outcome's `From<Rejected>`), a conversion given with `rejected` stays.
 pub trait Guard {
+    /// Whether a limit may refuse the call: a breaker or a throttle may be set.
+    const GUARDED: bool;
     /// The setting with a limit that may refuse.
     type Guarded;
     /// This setting, with a limit that may refuse.
@@ -229,6 +231,7 @@ pub trait Guard {
 }
 
 impl Guard for Unguarded {
+    const GUARDED: bool = false;
     type Guarded = ByFrom;
     #[inline]
     fn guarded(self) -> ByFrom {
@@ -237,6 +240,7 @@ impl Guard for Unguarded {
 }
 
 impl Guard for ByFrom {
+    const GUARDED: bool = true;
     type Guarded = ByFrom;
     #[inline]
     fn guarded(self) -> ByFrom {
@@ -245,6 +249,7 @@ impl Guard for ByFrom {
 }
 
 impl<F> Guard for Converted<F> {
+    const GUARDED: bool = true;
     type Guarded = Converted<F>;
     #[inline]
     fn guarded(self) -> Converted<F> {

@@ -22,7 +22,33 @@ pub(crate) struct Cursor {
     next: NonZeroU32,
 }
 
+/// The nanoseconds of a cursor that stands for a refused call: no `Duration` has them.
+const REFUSED: u32 = u32::MAX;
+
 impl Cursor {
+    /// A cursor that stands for a call refused before its first attempt, with `code` (the
+    /// engine's) saying why: no schedule follows it. (A marker in the nanoseconds keeps the
+    /// engine, and every async fn's future, as small as it was before calls could be
+    /// refused.)
+    pub(crate) const fn refused(code: u8) -> Self {
+        Cursor {
+            previous_secs: code as u64,
+            previous_nanos: REFUSED,
+            next: NonZeroU32::MIN,
+        }
+    }
+
+    /// The code of a cursor made by [`Cursor::refused`].
+    #[inline]
+    pub(crate) const fn refusal(&self) -> Option<u8> {
+        if self.previous_nanos == REFUSED {
+            #[allow(clippy::cast_possible_truncation)] // made from a `u8`
+            Some(self.previous_secs as u8)
+        } else {
+            None
+        }
+    }
+
     pub(crate) const fn new(policy: &Policy) -> Self {
         Cursor {
             previous_secs: policy.base.as_secs(),
