@@ -131,8 +131,9 @@ impl<'a, R> Judgement<'a, R> {
             call.limits.succeeded();
             return None;
         }
-        // The breaker and the throttle count the attempt, if the call has them.
-        if call.limits.guards.is_some() {
+        // The breaker and the throttle count the attempt, if the call has them (an outcome
+        // that stands for a refused call is no attempt).
+        if call.limits.guards.is_some() && call.engine.refused().is_none() {
             call.limits.count(self.answered());
         }
         let event = call.event(self.error);

@@ -102,7 +102,7 @@ impl Engine {
 
     /// Why a limit refused the call's first attempt, if one did.
     #[inline]
-    fn refused(&self) -> Option<StopReason> {
+    pub(crate) fn refused(&self) -> Option<StopReason> {
         let code = self.cursor.as_ref()?.refusal()?;
         Some(if code == 0 {
             StopReason::CircuitOpen
