@@ -87,9 +87,6 @@ pin_project! {
         #[pin]
         timer: Option<S::Sleep>,
         begun: bool,
-        // A breaker or a throttle refused the first attempt: `next` returns the outcome
-        // that stands for it.
-        rejected: Option<Rejected>,
     }
 }
 
@@ -146,9 +143,13 @@ where
             let timed = timed::<R, K>();
             *this.engine = Engine::new(this.policy, timed, Timing::Async);
             *this.begun = true;
-            if let Err(rejected) = this.engine.admit_first(Sealed::limits(&*this.rules)) {
-                // The attempt is not made: it is dropped before it is ever polled.
-                *this.rejected = Some(rejected);
+            if this
+                .engine
+                .admit_first(Sealed::limits(&*this.rules))
+                .is_err()
+            {
+                // The attempt is not made: it is dropped before it is ever polled, and
+                // `next` returns the outcome that stands for the refusal.
                 return;
             }
         }
@@ -194,13 +195,20 @@ where
             Sealed::limits(rules),
             this.function,
         );
-        if let Some(rejected) = this.rejected.take() {
+        if let Some(reason) = call.engine.refused() {
+            // Asked again for the `Rejected` (the engine keeps only the reason): an open
+            // breaker says how long it stays open.
+            let rejected = match reason {
+                StopReason::CircuitOpen => call.limits.circuit_open(),
+                _ => None,
+            };
+            let rejected = rejected.unwrap_or_else(|| Rejected::refused(reason));
             let outcome = rules.reject().reject(rejected);
             let error = this
                 .describe
                 .map_or(Described::Nothing, |describe| describe(&outcome));
-            call.give_up(rejected.reason(), error);
-            on_give_up(call.engine, rules.on_give_up(), rejected.reason(), &outcome);
+            call.give_up(reason, error);
+            on_give_up(call.engine, rules.on_give_up(), reason, &outcome);
             return Poll::Ready(Some(outcome));
         }
         loop {
@@ -351,7 +359,6 @@ impl<'p, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> Hedging<'p, Fut, S, T
             rest: None,
             timer: None,
             begun: false,
-            rejected: None,
         }
     }
 }

@@ -37,7 +37,7 @@ use crate::engine::{
 };
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::{
-    CircuitBreaker, Guard, Guarding, Guards, Limits, Reject, Rejected, RejectedOutcome,
+    CircuitBreaker, Guard, Guarded, Guarding, Guards, Limits, Reject, Rejected, RejectedOutcome,
     RetryBudget, Throttle, Unguarded,
 };
 use crate::outcome::{ByFrom, Converted, Outcome};
@@ -400,6 +400,10 @@ pub struct Hedged<'p, R, S = DefaultSleep, L = OneByOne, K = Rules<'p>> {
 /// [`Rules`]).
 type Keyed<'p, R, S, L, W, O, H, A, G, X> = Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X>>;
 
+/// A [`Keyed`] once a breaker or a throttle is set.
+type Limited<'p, R, S, L, W, O, H, A, G, X> =
+    Keyed<'p, R, S, L, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>>;
+
 /// The start of a hedged `#[retry]` fn under `policy`, another attempt `hedge` after the
 /// last.
 #[inline]
@@ -457,21 +461,18 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
 
     /// `breaker`.
     #[inline]
-    pub fn breaker(
-        self,
-        breaker: &'p CircuitBreaker,
-    ) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Guarded>
+    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, R, S, L, W, O, H, A, G, X>
     where
-        X: Guard<Guarded: Reject<R>>,
+        X: Guard<'p, Convert: Reject<R>>,
     {
         self.with_rules(|rules| rules.breaker(breaker))
     }
 
     /// `throttle`.
     #[inline]
-    pub fn throttle(self, throttle: &'p Throttle) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Guarded>
+    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, R, S, L, W, O, H, A, G, X>
     where
-        X: Guard<Guarded: Reject<R>>,
+        X: Guard<'p, Convert: Reject<R>>,
     {
         self.with_rules(|rules| rules.throttle(throttle))
     }
@@ -481,7 +482,10 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn rejected<F: Fn(Rejected) -> R::Failure>(
         self,
         convert: F,
-    ) -> Keyed<'p, R, S, L, W, O, H, A, G, Converted<F>> {
+    ) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Converted<F>>
+    where
+        X: Guard<'p>,
+    {
         self.with_rules(|rules| rules.rejected(convert))
     }
 }

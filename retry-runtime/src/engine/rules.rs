@@ -9,9 +9,9 @@ use super::judgement::Judgement;
 use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
 use super::state::Engine;
 use crate::limits::{
-    CircuitBreaker, Guard, Guards, Limits, Reject, RetryBudget, Throttle, Unguarded,
+    CircuitBreaker, Guard, Guarded, Limits, Reject, RetryBudget, Throttle, Unguarded,
 };
-use crate::outcome::{Converted, Outcome};
+use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use sealed::Sealed;
 
@@ -26,7 +26,6 @@ pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook, 
     pub(crate) on_retry: A,
     pub(crate) on_give_up: G,
     pub(crate) budget: Option<&'b RetryBudget>,
-    pub(crate) guards: Guards<'b>,
     pub(crate) reject: X,
 }
 
@@ -39,7 +38,6 @@ impl Rules<'_> {
             on_retry: NoHook,
             on_give_up: NoHook,
             budget: None,
-            guards: Guards::NONE,
             reject: Unguarded,
         }
     }
@@ -49,32 +47,35 @@ impl Rules<'_> {
 impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     /// `when`.
     pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X> {
-        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, guards, reject)
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, reject)
     }
 
     /// `when_ok`.
     pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X> {
-        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, guards, reject)
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, reject)
     }
 
     /// `hint`.
     pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X> {
-        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, guards, reject)
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, reject)
     }
 
     /// `on_retry`.
     pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X> {
-        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, guards, reject)
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, reject)
     }
 
     /// `on_give_up`.
     pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X> {
-        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, guards, reject)
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, reject)
     }
 
     /// `rejected`: how a call refused before its first attempt becomes an outcome.
-    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, Converted<F>> {
-        replace!(Rules, self, reject: Converted(convert); when, when_ok, hint, on_retry, on_give_up, budget, guards)
+    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, X::Converted<F>>
+    where
+        X: Guard<'b>,
+    {
+        replace!(Rules, self, reject: self.reject.converted(convert); when, when_ok, hint, on_retry, on_give_up, budget)
     }
 
     /// `budget`.
@@ -84,32 +85,36 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     }
 
     /// `breaker`: from now on a limit may refuse the call.
-    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Guarding<'b, W, O, H, A, G, X>
     where
-        X: Guard,
+        X: Guard<'b>,
     {
         let mut rules = self.guarded();
-        rules.guards.breaker = Some(breaker);
+        rules.reject.guards.breaker = Some(breaker);
         rules
     }
 
     /// `throttle`: from now on a limit may refuse the call.
-    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Guarding<'b, W, O, H, A, G, X>
     where
-        X: Guard,
+        X: Guard<'b>,
     {
         let mut rules = self.guarded();
-        rules.guards.throttle = Some(throttle);
+        rules.reject.guards.throttle = Some(throttle);
         rules
     }
 
-    fn guarded(self) -> Rules<'b, W, O, H, A, G, X::Guarded>
+    fn guarded(self) -> Guarding<'b, W, O, H, A, G, X>
     where
-        X: Guard,
+        X: Guard<'b>,
     {
-        replace!(Rules, self, reject: self.reject.guarded(); when, when_ok, hint, on_retry, on_give_up, budget, guards)
+        replace!(Rules, self, reject: self.reject.into_guarded(); when, when_ok, hint, on_retry, on_give_up, budget)
     }
 }
+
+/// [`Rules`] once a breaker or a throttle is set.
+pub(crate) type Guarding<'b, W, O, H, A, G, X> =
+    Rules<'b, W, O, H, A, G, Guarded<'b, <X as Guard<'b>>::Convert>>;
 
 /// What a call's keys do with each outcome of type `R`: `when`, `when_ok` and `hint` judge
 /// it, `on_retry` and `on_give_up` hear of it, and the budget limits it. [`Rules`] is the one
@@ -160,19 +165,17 @@ pub(crate) mod sealed {
     }
 }
 
-impl<W, O, H, A, G, X: Guard> sealed::Sealed for Rules<'_, W, O, H, A, G, X> {
+impl<'b, W, O, H, A, G, X: Guard<'b>> sealed::Sealed for Rules<'b, W, O, H, A, G, X> {
     #[inline]
     fn limits(&self) -> Limits<'_> {
-        // Without a breaker or a throttle the guards are known to be empty.
-        let guards = if X::GUARDED { self.guards.get() } else { None };
         Limits {
             budget: self.budget,
-            guards,
+            guards: self.reject.guards(),
         }
     }
 }
 
-impl<R, W, O, H, A, G, X> Keys<R> for Rules<'_, W, O, H, A, G, X>
+impl<'b, R, W, O, H, A, G, X> Keys<R> for Rules<'b, W, O, H, A, G, X>
 where
     R: Outcome,
     W: Predicate<R::Failure>,
@@ -180,7 +183,7 @@ where
     H: Hint<R::Failure>,
     A: OnRetry<R>,
     G: OnGiveUp<R>,
-    X: Reject<R> + Guard,
+    X: Reject<R> + Guard<'b>,
 {
     type When = W;
     type WhenOk = O;

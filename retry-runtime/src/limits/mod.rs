@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 pub use breaker::{BreakerState, CircuitBreaker};
 pub use budget::RetryBudget;
-pub use rejected::{Guard, Reject, Rejected, RejectedOutcome, Unguarded};
+pub use rejected::{Guard, Guarded, Reject, Rejected, RejectedOutcome, Unguarded};
 pub use throttle::Throttle;
 
 use crate::time;

@@ -8,6 +8,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
+use super::Guards;
 use crate::hooks::StopReason;
 use crate::outcome::{ByFrom, Converted, Outcome};
 
@@ -67,6 +68,14 @@ impl Rejected {
         Rejected {
             reason: StopReason::CircuitOpen,
             retry_after,
+        }
+    }
+
+    /// Refused for `reason` (`CircuitOpen` or `Throttled`), with no time to wait for.
+    pub(crate) const fn refused(reason: StopReason) -> Self {
+        Rejected {
+            reason,
+            retry_after: None,
         }
     }
 
@@ -219,40 +228,102 @@ impl<R> Reject<R> for Unguarded {
     }
 }
 
-/// What a refusal setting becomes once a breaker or a throttle is set: [`Unguarded`] becomes
-/// [`ByFrom`] (the outcome's `From<Rejected>`), a conversion given with `rejected` stays.
-pub trait Guard {
-    /// Whether a limit may refuse the call: a breaker or a throttle may be set.
-    const GUARDED: bool;
-    /// The setting with a limit that may refuse.
-    type Guarded;
-    /// This setting, with a limit that may refuse.
-    fn guarded(self) -> Self::Guarded;
+/// A call's refusal setting with a breaker or a throttle: the limits, and how a refused call
+/// becomes the outcome (`C`: [`ByFrom`], or [`Converted`] with `rejected`).
+#[derive(Debug, Clone, Copy)]
+pub struct Guarded<'b, C> {
+    pub(crate) guards: Guards<'b>,
+    pub(crate) convert: C,
 }
 
-impl Guard for Unguarded {
-    const GUARDED: bool = false;
-    type Guarded = ByFrom;
+impl<R, C: Reject<R>> Reject<R> for Guarded<'_, C> {
     #[inline]
-    fn guarded(self) -> ByFrom {
-        ByFrom
+    fn reject(&self, rejected: Rejected) -> R {
+        self.convert.reject(rejected)
     }
 }
 
-impl Guard for ByFrom {
-    const GUARDED: bool = true;
-    type Guarded = ByFrom;
+/// A refusal setting of the builders' keys: [`Unguarded`] (neither a breaker nor a throttle,
+/// known at compile time, so that such a call pays nothing for them), [`Converted`]
+/// (`rejected` given, no limit yet) or [`Guarded`].
+pub trait Guard<'b> {
+    /// How a refused call becomes the outcome once a limit is set.
+    type Convert;
+    /// This setting with `rejected = f`.
+    type Converted<F>;
+    /// This setting, ready for a limit.
+    fn into_guarded(self) -> Guarded<'b, Self::Convert>;
+    /// This setting with `rejected = convert`.
+    fn converted<F>(self, convert: F) -> Self::Converted<F>;
+    /// The breaker and the throttle, if any is set.
+    fn guards(&self) -> Option<&Guards<'b>>;
+}
+
+impl<'b> Guard<'b> for Unguarded {
+    type Convert = ByFrom;
+    type Converted<F> = Converted<F>;
+
     #[inline]
-    fn guarded(self) -> ByFrom {
-        self
+    fn into_guarded(self) -> Guarded<'b, ByFrom> {
+        Guarded {
+            guards: Guards::NONE,
+            convert: ByFrom,
+        }
+    }
+
+    #[inline]
+    fn converted<F>(self, convert: F) -> Converted<F> {
+        Converted(convert)
+    }
+
+    #[inline]
+    fn guards(&self) -> Option<&Guards<'b>> {
+        None
     }
 }
 
-impl<F> Guard for Converted<F> {
-    const GUARDED: bool = true;
-    type Guarded = Converted<F>;
+impl<'b, G> Guard<'b> for Converted<G> {
+    type Convert = Converted<G>;
+    type Converted<F> = Converted<F>;
+
     #[inline]
-    fn guarded(self) -> Converted<F> {
+    fn into_guarded(self) -> Guarded<'b, Converted<G>> {
+        Guarded {
+            guards: Guards::NONE,
+            convert: self,
+        }
+    }
+
+    #[inline]
+    fn converted<F>(self, convert: F) -> Converted<F> {
+        Converted(convert)
+    }
+
+    #[inline]
+    fn guards(&self) -> Option<&Guards<'b>> {
+        None
+    }
+}
+
+impl<'b, C> Guard<'b> for Guarded<'b, C> {
+    type Convert = C;
+    type Converted<F> = Guarded<'b, Converted<F>>;
+
+    #[inline]
+    fn into_guarded(self) -> Self {
         self
+    }
+
+    #[inline]
+    fn converted<F>(self, convert: F) -> Guarded<'b, Converted<F>> {
+        Guarded {
+            guards: self.guards,
+            convert: Converted(convert),
+        }
+    }
+
+    #[inline]
+    fn guards(&self) -> Option<&Guards<'b>> {
+        self.guards.get()
     }
 }

@@ -39,8 +39,8 @@ pub use crate::engine::{
 use crate::engine::{Engine, admit, judge, timed};
 use crate::hooks::{Attempt, GiveUp};
 use crate::limits::{CircuitBreaker, Rejected, RetryBudget, Throttle};
-pub use crate::limits::{Guard, Reject, Unguarded};
-use crate::outcome::{Converted, Outcome};
+pub use crate::limits::{Guard, Guarded, Reject, Unguarded};
+use crate::outcome::Outcome;
 use crate::schedule::Policy;
 use crate::time::{DefaultSleep, Timing, sleep};
 
@@ -295,9 +295,12 @@ where
     ///     .call();
     /// assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused);
     /// ```
-    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Keyed<'p, Op, M, W, O, H, A, G, X::Guarded>
+    pub fn breaker(
+        self,
+        breaker: &'p CircuitBreaker,
+    ) -> Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, X::Convert>>
     where
-        X: Guard<Guarded: Reject<Of<Op, M>>>,
+        X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
         self.with_rules(|rules| rules.breaker(breaker))
     }
@@ -318,9 +321,12 @@ where
     /// }
     /// assert!(THROTTLE.probability() > 0.9);
     /// ```
-    pub fn throttle(self, throttle: &'p Throttle) -> Keyed<'p, Op, M, W, O, H, A, G, X::Guarded>
+    pub fn throttle(
+        self,
+        throttle: &'p Throttle,
+    ) -> Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, X::Convert>>
     where
-        X: Guard<Guarded: Reject<Of<Op, M>>>,
+        X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
         self.with_rules(|rules| rules.throttle(throttle))
     }
@@ -343,9 +349,10 @@ where
     ///     .call();
     /// assert!(refused.unwrap_err().starts_with("refused: the attempt was not made"));
     /// ```
-    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, Converted<F>>
+    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, X::Converted<F>>
     where
         F: Fn(Rejected) -> Failure<Op, M>,
+        X: Guard<'p>,
     {
         self.with_rules(|rules| rules.rejected(convert))
     }
