@@ -1,11 +1,12 @@
 //! Zero heap allocations: on the success path and per retry, sync and async, with and
-//! without jitter (after the first call on a thread, which sets up thread-locals).
+//! without jitter, with a breaker and a throttle (after the first call on a thread, which
+//! sets up thread-locals).
 #![cfg(feature = "tokio")]
 
 use std::cell::Cell;
 
 use allocation_counter::measure;
-use retry_runtime::{Backoff, Jitter, Policy, retry};
+use retry_runtime::{Backoff, CircuitBreaker, Jitter, Policy, Rejected, Throttle, retry};
 use retry_tests::block_on;
 
 thread_local! {
@@ -122,6 +123,41 @@ fn policy_retry_does_not_allocate() {
         allocations(|| {
             start();
             assert_eq!(policy.retry(|| op(3)).call(), Ok(3));
+        }),
+        0
+    );
+}
+
+/// A breaker that cannot open within the test, and a throttle that sheds nothing once it
+/// has counted a success (the warm-up call makes one).
+static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(1000);
+static THROTTLE: Throttle = Throttle::new(1000.0);
+
+#[derive(Debug, PartialEq)]
+enum Limited {
+    Failed(u32),
+    Rejected,
+}
+
+impl From<Rejected> for Limited {
+    fn from(_: Rejected) -> Self {
+        Limited::Rejected
+    }
+}
+
+#[retry(max = 5, base = "0s", breaker = &BREAKER, throttle = &THROTTLE)]
+fn limited(succeed_on: u32) -> Result<u32, Limited> {
+    op(succeed_on).map_err(Limited::Failed)
+}
+
+#[test]
+fn breakers_and_throttles_do_not_allocate() {
+    start();
+    assert_eq!(limited(1), Ok(1));
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(limited(3), Ok(3));
         }),
         0
     );
