@@ -219,3 +219,22 @@ async fn the_builder_cuts_attempts_too() {
         .await;
     assert_eq!(declined, Ok(3));
 }
+
+/// Another crate's error, which cannot implement `From<TimedOut>`.
+#[derive(Debug, PartialEq)]
+struct Foreign(String);
+
+// The conversion's closure needs no annotation, even when it calls a method on its argument.
+#[retry(max = 1, attempt_timeout = "1s", timed_out = |t| Foreign(t.to_string()))]
+async fn foreign() -> Result<(), Foreign> {
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    Ok(())
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_timed_out_key_converts_with_an_unannotated_closure() {
+    assert_eq!(
+        foreign().await,
+        Err(Foreign("the attempt timed out after 1s".into()))
+    );
+}
