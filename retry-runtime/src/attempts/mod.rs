@@ -9,6 +9,7 @@ mod time_limit;
 
 pub(crate) use hedged::Describe;
 pub use hedged::{HedgeFuture, Hedging, OnHedge};
+pub(crate) use sequential::POLLED_AFTER_COMPLETION;
 pub use sequential::RetryFuture;
 pub(crate) use time_limit::Within;
 pub use time_limit::{Cut, TimeLimit, TimedOut, TimeoutOutcome};

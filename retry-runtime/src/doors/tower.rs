@@ -41,9 +41,17 @@
 
 use std::time::Duration;
 
-use crate::engine::{Call, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::attempts::POLLED_AFTER_COMPLETION;
+use crate::engine::on_give_up;
+use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
 pub use crate::http::Resendable;
-use crate::limits::{CircuitBreaker, Guards, Limits, RetryBudget, Shared, Throttle};
+use crate::limits::{CircuitBreaker, Guards, Limits, Rejected, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
@@ -198,9 +206,9 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
     /// docs.
     ///
     /// tower's retry middleware sends each request's first attempt itself, before the
-    /// policy is asked anything, so it cannot refuse it: an open breaker here stops retries,
-    /// which are most of the load a retrying fleet adds, and a request whose retry it
-    /// refused returns its last failure.
+    /// policy is asked anything: with [`layer`](Self::layer) an open breaker stops retries
+    /// (a request whose retry it refused returns its last failure), and with
+    /// [`guarded_layer`](Self::guarded_layer) it also refuses first attempts.
     ///
     /// ```
     /// use retry_runtime::{CircuitBreaker, Policy, Throttle};
@@ -220,8 +228,8 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
     }
 
     /// The client-side adaptive [`Throttle`] that counts every attempt and sheds retries
-    /// when the service accepts too few; as with [`breaker`](Self::breaker), tower sends
-    /// each first attempt itself.
+    /// when the service accepts too few, and first attempts too with
+    /// [`guarded_layer`](Self::guarded_layer) (see [`breaker`](Self::breaker)).
     pub fn throttle(mut self, throttle: impl Into<Shared<Throttle>>) -> Self {
         self.limits.throttle = Some(throttle.into());
         self
@@ -250,6 +258,157 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
     /// The layer for `ServiceBuilder::layer`.
     pub fn layer(self) -> ::tower::retry::RetryLayer<Self> {
         ::tower::retry::RetryLayer::new(self)
+    }
+
+    /// The layer for `ServiceBuilder::layer` that also asks the [`breaker`](Self::breaker)
+    /// and the [`throttle`](Self::throttle) before each request's first attempt, which
+    /// tower's retry middleware sends without asking the policy: a request they refuse is
+    /// not sent, and its answer is `Err(E::from(Rejected))`, with `on_give_up` told
+    /// [`StopReason::CircuitOpen`](crate::StopReason) or `Throttled` after 0 attempts. The
+    /// service's error type needs `From<Rejected>` (`tower::BoxError` has it).
+    ///
+    /// ```
+    /// use retry_runtime::{CircuitBreaker, Policy, Rejected};
+    /// use retry_runtime::tower::RetryPolicy;
+    /// use std::time::Duration;
+    /// use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(2);
+    /// let policy = Policy::new().max_attempts(2).base(Duration::from_millis(10));
+    /// let down = tower::service_fn(|_: u32| async { Err::<u32, BoxError>("down".into()) });
+    /// let mut client = ServiceBuilder::new()
+    ///     .layer(RetryPolicy::new(policy, |r: &Result<u32, BoxError>| r.is_err()).breaker(&BREAKER).guarded_layer())
+    ///     .service(down);
+    /// let first = client.ready().await.unwrap().call(1).await; // 2 failures: it opens
+    /// assert_eq!(first.unwrap_err().to_string(), "down");
+    /// let refused = client.ready().await.unwrap().call(2).await; // not sent
+    /// assert!(refused.unwrap_err().is::<Rejected>());
+    /// # }
+    /// ```
+    pub fn guarded_layer(self) -> AdmitLayer<Self> {
+        AdmitLayer { policy: self }
+    }
+
+    /// Asks the limits to let a request's first attempt be made; the failure it answers
+    /// with if they refuse, after the hooks and the events heard of it.
+    fn refuse_first<Res, E>(&self) -> Option<E>
+    where
+        E: From<Rejected>,
+        G: OnGiveUp<Result<Res, E>>,
+    {
+        let guards = self.limits.guards();
+        let limits = Limits {
+            budget: None,
+            guards: guards.get(),
+        };
+        // Counted now only if refused: an attempt that is made is counted by `retry`.
+        let rejected = limits.admit_uncounted().err()?;
+        let reason = rejected.reason();
+        let mut engine = Engine::unstarted();
+        engine.refuse(reason);
+        let outcome: Result<Res, E> = Err(E::from(rejected));
+        let call = Call::new(&mut engine, &self.policy, limits, FUNCTION);
+        call.give_up(reason, Described::Nothing);
+        on_give_up(call.engine, &self.on_give_up, reason, &outcome);
+        outcome.err()
+    }
+}
+
+/// The layer of [`RetryPolicy::guarded_layer`]: tower's retry middleware, behind an
+/// [`Admit`] that asks the policy's breaker and throttle before each request's first
+/// attempt.
+#[derive(Debug, Clone)]
+pub struct AdmitLayer<P> {
+    policy: P,
+}
+
+impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> ::tower::Layer<Svc>
+    for AdmitLayer<RetryPolicy<C, K, A, G, S>>
+{
+    type Service =
+        Admit<RetryPolicy<C, K, A, G, S>, ::tower::retry::Retry<RetryPolicy<C, K, A, G, S>, Svc>>;
+
+    fn layer(&self, service: Svc) -> Self::Service {
+        Admit {
+            policy: self.policy.clone(),
+            inner: ::tower::retry::Retry::new(self.policy.clone(), service),
+        }
+    }
+}
+
+/// The service of [`AdmitLayer`]: a request the policy's breaker or throttle refuses is not
+/// passed on, and is answered `Err(E::from(Rejected))`.
+#[derive(Debug, Clone)]
+pub struct Admit<P, Svc> {
+    policy: P,
+    inner: Svc,
+}
+
+impl<Req, Svc, C, K, A, G, S> ::tower::Service<Req> for Admit<RetryPolicy<C, K, A, G, S>, Svc>
+where
+    Svc: ::tower::Service<Req>,
+    Svc::Error: From<Rejected>,
+    G: OnGiveUp<Result<Svc::Response, Svc::Error>>,
+{
+    type Response = Svc::Response;
+    type Error = Svc::Error;
+    type Future = AdmitFuture<Svc::Future, Svc::Error>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Req) -> Self::Future {
+        match self.policy.refuse_first::<Svc::Response, Svc::Error>() {
+            None => AdmitFuture {
+                state: AdmitState::Admitted {
+                    future: self.inner.call(request),
+                },
+            },
+            Some(error) => AdmitFuture {
+                state: AdmitState::Refused { error: Some(error) },
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`Admit`]: the request's, or its refusal.
+    #[must_use = "futures do nothing unless polled"]
+    #[derive(Debug)]
+    pub struct AdmitFuture<F, E> {
+        #[pin]
+        state: AdmitState<F, E>,
+    }
+}
+
+pin_project! {
+    #[project = AdmitProj]
+    #[derive(Debug)]
+    enum AdmitState<F, E> {
+        // The request was passed on.
+        Admitted { #[pin] future: F },
+        // The limits refused it: the failure, until it is returned.
+        Refused { error: Option<E> },
+    }
+}
+
+impl<F, T, E> Future for AdmitFuture<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = Result<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            AdmitProj::Admitted { future } => future.poll(cx),
+            AdmitProj::Refused { error } => match error.take() {
+                Some(error) => Poll::Ready(Err(error)),
+                None => panic!("{POLLED_AFTER_COMPLETION}"),
+            },
+        }
     }
 }
 
@@ -576,5 +735,47 @@ mod tests {
         let mut ok: Answer = Ok(response(200, None));
         assert!(shared.clone().retry(&mut get, &mut ok).is_none());
         assert!((THROTTLE.probability() - 0.4).abs() < 1e-12);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_guarded_layer_refuses_first_attempts_and_tells_the_hooks() {
+        use crate::{CircuitBreaker, StopReason, Throttle};
+        use ::tower::{Layer, Service, ServiceExt};
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::{Arc, Mutex};
+
+        type Answer = Result<u32, Box<dyn std::error::Error + Send + Sync>>;
+        static BREAKER: CircuitBreaker = CircuitBreaker::new().minimum_throughput(1);
+        static THROTTLE: Throttle = Throttle::new(2.0);
+        let sent = Arc::new(AtomicU32::new(0));
+        let counter = sent.clone();
+        let down = ::tower::service_fn(move |_: u32| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { Answer::Err("down".into()) }
+        });
+        let gave_up = Arc::new(Mutex::new(Vec::new()));
+        let heard = gave_up.clone();
+        let layer = RetryPolicy::new(Policy::new().max_attempts(1), |r: &Answer| r.is_err())
+            .breaker(&BREAKER)
+            .throttle(&THROTTLE)
+            .on_give_up(move |g: &GiveUp<'_, Answer>| {
+                heard.lock().unwrap().push((g.attempts, g.reason));
+            })
+            .sleep(no_sleep)
+            .guarded_layer();
+        let mut client = layer.layer(down);
+        let first = client.ready().await.unwrap().call(1).await;
+        assert_eq!(first.unwrap_err().to_string(), "down");
+        // Sent once and counted once by the throttle: 1 request, no accept.
+        assert!((THROTTLE.probability() - 0.5).abs() < 1e-12);
+        let refused = client.ready().await.unwrap().call(2).await;
+        assert!(refused.unwrap_err().is::<crate::Rejected>());
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            *gave_up.lock().unwrap(),
+            [(1, StopReason::Attempts), (0, StopReason::CircuitOpen)]
+        );
+        // The open breaker refused before the throttle counted anything.
+        assert!((THROTTLE.probability() - 0.5).abs() < 1e-12);
     }
 }

@@ -124,10 +124,16 @@ impl Engine {
     pub(crate) fn admit_first(&mut self, limits: Limits<'_>) -> Result<(), Rejected> {
         let admitted = limits.admit();
         if let Err(rejected) = admitted {
-            let code = u8::from(rejected.reason() != StopReason::CircuitOpen);
-            self.cursor = Some(Cursor::refused(code));
+            self.refuse(rejected.reason());
         }
         admitted
+    }
+
+    /// Marks the call as refused before its first attempt, for `reason` (`CircuitOpen` or
+    /// `Throttled`).
+    pub(crate) fn refuse(&mut self, reason: StopReason) {
+        let code = u8::from(reason != StopReason::CircuitOpen);
+        self.cursor = Some(Cursor::refused(code));
     }
 
     /// The time since the first attempt started (recorded sleeps included); zero when

@@ -122,6 +122,21 @@ impl<'a> Guards<'a> {
         }
     }
 
+    /// [`admit`](Guards::admit) for an attempt the throttle counts later, when it is made.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    fn admit_uncounted(&self, now: u64) -> Result<(), Rejected> {
+        if let Some(refused) = self.breaker.and_then(|breaker| breaker.refuses(now)) {
+            return Err(refused);
+        }
+        if let Some(throttle) = self.throttle {
+            throttle.admit_uncounted(now)?;
+        }
+        match self.breaker {
+            Some(breaker) => breaker.admit(now),
+            None => Ok(()),
+        }
+    }
+
     /// Counts an outcome at `now`.
     fn count(&self, now: u64, success: bool) {
         if let Some(breaker) = self.breaker {
@@ -199,6 +214,17 @@ impl Limits<'_> {
         match self.guards {
             None => Ok(()),
             Some(guards) => admit(guards),
+        }
+    }
+
+    /// [`admit`](Limits::admit) for an attempt the throttle counts when it is made, with
+    /// [`made_unasked`](Limits::made_unasked) (tower's first attempts): only a refusal is
+    /// counted now.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn admit_uncounted(self) -> Result<(), Rejected> {
+        match self.guards {
+            None => Ok(()),
+            Some(guards) => guards.admit_uncounted(time::now()),
         }
     }
 

@@ -129,6 +129,19 @@ impl Throttle {
         self.admit_with(now, fastrand::f64)
     }
 
+    /// [`admit`](Throttle::admit) for an attempt that is counted later, when it is made
+    /// (tower's first attempts, see [`request`](Throttle::request)): only a refusal is
+    /// counted now.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn admit_uncounted(&self, now: u64) -> Result<(), Rejected> {
+        let probability = self.probability_of(now);
+        if probability > 0.0 && fastrand::f64() < probability {
+            self.window.add(now, Count::First);
+            return Err(Rejected::throttled());
+        }
+        Ok(())
+    }
+
     fn admit_with(&self, now: u64, draw: impl FnOnce() -> f64) -> Result<(), Rejected> {
         let probability = self.probability_of(now);
         self.window.add(now, Count::First);
