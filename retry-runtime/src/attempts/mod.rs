@@ -9,6 +9,7 @@ mod time_limit;
 
 pub(crate) use hedged::Describe;
 pub use hedged::{HedgeFuture, Hedging, OnHedge};
+#[cfg(feature = "tower")]
 pub(crate) use sequential::POLLED_AFTER_COMPLETION;
 pub use sequential::RetryFuture;
 pub(crate) use time_limit::Within;
