@@ -186,19 +186,12 @@ impl Engine {
             .deadline
             .is_some_and(|deadline| elapsed.saturating_add(delay) >= deadline)
         {
-            // No retry after all: the count stays at the attempt that ended.
-            if let Some(cursor) = &mut self.cursor {
-                cursor.seek(attempts - 1);
-            }
-            return self.give_up_at(attempts, StopReason::Deadline, event);
+            return self.withdraw_retry(attempts, StopReason::Deadline, event);
         }
         // The breaker and the throttle admit the retry now, before its sleep: one refused
         // costs no sleep, and the call returns its last failure at once.
         if let Err(rejected) = limits.admit() {
-            if let Some(cursor) = &mut self.cursor {
-                cursor.seek(attempts - 1);
-            }
-            return self.give_up_at(attempts, rejected.reason(), event);
+            return self.withdraw_retry(attempts, rejected.reason(), event);
         }
         events::retrying(event, attempts, delay, elapsed);
         Step::Retry(delay)
@@ -283,6 +276,16 @@ impl Engine {
     fn count(&mut self, policy: &Policy) -> u32 {
         self.cursor_mut(policy);
         self.attempt()
+    }
+
+    /// No retry after all, for `reason`: the cursor goes back to the attempt that ended
+    /// (`attempts`), and the call gives up.
+    #[cold]
+    fn withdraw_retry(&mut self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
+        if let Some(cursor) = &mut self.cursor {
+            cursor.seek(attempts - 1);
+        }
+        self.give_up_at(attempts, reason, event)
     }
 
     /// Gives up the call after `attempts` for `reason`.
