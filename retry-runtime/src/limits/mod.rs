@@ -106,30 +106,16 @@ impl<'a> Guards<'a> {
         (self.breaker.is_some() || self.throttle.is_some()).then_some(self)
     }
 
-    /// Asks them to let one more attempt be made at `now`. An open breaker refuses before
-    /// the throttle counts the attempt; the breaker's probe is taken last, so that a
-    /// throttle's refusal cannot leave a probe that never runs.
-    fn admit(&self, now: u64) -> Result<(), Rejected> {
+    /// Asks them to let one more attempt be made at `now` (`counted`: the throttle counts
+    /// it now, else when it is made). An open breaker refuses before the throttle counts the
+    /// attempt; the breaker's probe is taken last, so that a throttle's refusal cannot leave
+    /// a probe that never runs.
+    fn admit(&self, now: u64, counted: bool) -> Result<(), Rejected> {
         if let Some(refused) = self.breaker.and_then(|breaker| breaker.refuses(now)) {
             return Err(refused);
         }
         if let Some(throttle) = self.throttle {
-            throttle.admit(now)?;
-        }
-        match self.breaker {
-            Some(breaker) => breaker.admit(now),
-            None => Ok(()),
-        }
-    }
-
-    /// [`admit`](Guards::admit) for an attempt the throttle counts later, when it is made.
-    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
-    fn admit_uncounted(&self, now: u64) -> Result<(), Rejected> {
-        if let Some(refused) = self.breaker.and_then(|breaker| breaker.refuses(now)) {
-            return Err(refused);
-        }
-        if let Some(throttle) = self.throttle {
-            throttle.admit_uncounted(now)?;
+            throttle.admit(now, counted)?;
         }
         match self.breaker {
             Some(breaker) => breaker.admit(now),
@@ -224,7 +210,7 @@ impl Limits<'_> {
     pub(crate) fn admit_uncounted(self) -> Result<(), Rejected> {
         match self.guards {
             None => Ok(()),
-            Some(guards) => guards.admit_uncounted(time::now()),
+            Some(guards) => guards.admit(time::now(), false),
         }
     }
 
@@ -273,7 +259,7 @@ impl Limits<'_> {
 /// [`Limits::admit`] with guards: out of line, so that a call without them stays short.
 #[cold]
 fn admit(guards: &Guards<'_>) -> Result<(), Rejected> {
-    guards.admit(time::now())
+    guards.admit(time::now(), true)
 }
 
 /// [`Limits::count`] with guards.

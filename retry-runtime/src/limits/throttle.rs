@@ -107,7 +107,7 @@ impl Throttle {
     ///
     /// The [`Rejected`] of a shed attempt.
     pub fn admit_at(&self, now: Duration, draw: f64) -> Result<(), Rejected> {
-        self.admit_with(nanos(now), || draw)
+        self.admit_with(nanos(now), || draw, true)
     }
 
     /// Counts an accept at `now`, on the caller's clock.
@@ -123,30 +123,27 @@ impl Throttle {
     }
 
     /// [`admit_at`](Throttle::admit_at) at `now` in nanoseconds, with the thread's random
-    /// numbers.
+    /// numbers. `counted`: the request is counted now; otherwise only a refusal is, and an
+    /// attempt that is made is counted when it is (tower's first attempts, see
+    /// [`request`](Throttle::request)).
     #[inline]
-    pub(crate) fn admit(&self, now: u64) -> Result<(), Rejected> {
-        self.admit_with(now, fastrand::f64)
+    pub(crate) fn admit(&self, now: u64, counted: bool) -> Result<(), Rejected> {
+        self.admit_with(now, fastrand::f64, counted)
     }
 
-    /// [`admit`](Throttle::admit) for an attempt that is counted later, when it is made
-    /// (tower's first attempts, see [`request`](Throttle::request)): only a refusal is
-    /// counted now.
-    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
-    pub(crate) fn admit_uncounted(&self, now: u64) -> Result<(), Rejected> {
+    fn admit_with(
+        &self,
+        now: u64,
+        draw: impl FnOnce() -> f64,
+        counted: bool,
+    ) -> Result<(), Rejected> {
         let probability = self.probability_of(now);
-        if probability > 0.0 && fastrand::f64() < probability {
-            self.window.add(now, Count::First);
-            return Err(Rejected::throttled());
-        }
-        Ok(())
-    }
-
-    fn admit_with(&self, now: u64, draw: impl FnOnce() -> f64) -> Result<(), Rejected> {
-        let probability = self.probability_of(now);
-        self.window.add(now, Count::First);
         // No draw while nothing is shed.
-        if probability > 0.0 && draw() < probability {
+        let refused = probability > 0.0 && draw() < probability;
+        if refused || counted {
+            self.window.add(now, Count::First);
+        }
+        if refused {
             return Err(Rejected::throttled());
         }
         Ok(())
@@ -226,7 +223,9 @@ mod tests {
         }
         // (1000 - 200) / 1001, near 0.8; the thread's random numbers shed about that share.
         let p = t.probability_at(S);
-        let refused = (0..1000).filter(|_| t.admit(nanos(S)).is_err()).count();
+        let refused = (0..1000)
+            .filter(|_| t.admit(nanos(S), true).is_err())
+            .count();
         assert!((0.79..0.81).contains(&p), "{p}");
         assert!((700..950).contains(&refused), "{refused}");
     }
