@@ -86,7 +86,13 @@ impl Clock {
 /// one thread's recording.
 pub(crate) fn now() -> u64 {
     static ORIGIN: std::sync::OnceLock<RuntimeInstant> = std::sync::OnceLock::new();
-    let origin = *ORIGIN.get_or_init(RuntimeInstant::now);
+    // A day before the first reading: a paused tokio runtime made earlier than that reading
+    // (another test's) reads a clock behind it, and must not be cut to zero by the
+    // saturation below, which would shorten its durations.
+    let origin = *ORIGIN.get_or_init(|| {
+        let first = RuntimeInstant::now();
+        first.checked_sub(Duration::from_secs(86_400)).unwrap_or(first)
+    });
     let since = RuntimeInstant::now().saturating_duration_since(origin);
     // Zero is kept for "never": the clock starts at one nanosecond.
     u64::try_from(since.as_nanos())
