@@ -91,7 +91,9 @@ pub(crate) fn now() -> u64 {
     // saturation below, which would shorten its durations.
     let origin = *ORIGIN.get_or_init(|| {
         let first = RuntimeInstant::now();
-        first.checked_sub(Duration::from_secs(86_400)).unwrap_or(first)
+        first
+            .checked_sub(Duration::from_secs(86_400))
+            .unwrap_or(first)
     });
     let since = RuntimeInstant::now().saturating_duration_since(origin);
     // Zero is kept for "never": the clock starts at one nanosecond.
