@@ -3,11 +3,12 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::any;
 use retry_runtime::{Attempt, Policy, TimedOut, retry};
@@ -35,6 +36,7 @@ pub struct Script {
 pub struct FlakyServer {
     addr: SocketAddr,
     hits: Arc<AtomicU32>,
+    bodies: Arc<Mutex<Vec<Bytes>>>,
     task: JoinHandle<()>,
 }
 
@@ -46,11 +48,13 @@ impl FlakyServer {
     /// When no loopback port can be bound.
     pub async fn start(script: Script) -> std::io::Result<Self> {
         let hits = Arc::new(AtomicU32::new(0));
-        let counter = hits.clone();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let (counter, received) = (hits.clone(), bodies.clone());
         let app = Router::new().route(
             "/",
-            any(move || {
+            any(move |body: Bytes| {
                 let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                lock(&received).push(body);
                 async move {
                     if n <= script.hang {
                         std::future::pending::<()>().await;
@@ -75,7 +79,12 @@ impl FlakyServer {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(FlakyServer { addr, hits, task })
+        Ok(FlakyServer {
+            addr,
+            hits,
+            bodies,
+            task,
+        })
     }
 
     /// The service's URL.
@@ -87,6 +96,16 @@ impl FlakyServer {
     pub fn hits(&self) -> u32 {
         self.hits.load(Ordering::SeqCst)
     }
+
+    /// The body of each request that reached the service, in order.
+    pub fn bodies(&self) -> Vec<Bytes> {
+        lock(&self.bodies).clone()
+    }
+}
+
+/// `mutex`'s guard, whether or not a panic poisoned it (a test's assertion, say).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Drop for FlakyServer {

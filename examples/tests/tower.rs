@@ -10,7 +10,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use retry_examples::{FlakyServer, Script};
-use retry_runtime::tower::{Http, RetryPolicy};
+use retry_runtime::tower::{Bodies, Http, RetryPolicy};
 use retry_runtime::{Policy, RetryBudget, StopReason, testing};
 use tower::{Service, ServiceBuilder, ServiceExt};
 
@@ -34,7 +34,7 @@ type Answer = Result<http::Response<::hyper::body::Incoming>, hyper_util::client
 
 /// Sends one `method` request to `url` through a hyper client behind `policy`'s layer,
 /// with the sleeps recorded.
-async fn send(policy: RetryPolicy<Http>, method: &str, url: &str) -> (Answer, Vec<Duration>) {
+async fn send(policy: RetryPolicy<Http, Bodies>, method: &str, url: &str) -> (Answer, Vec<Duration>) {
     let mut client = ServiceBuilder::new().layer(policy.layer()).service(hyper());
     let call = client.ready().await.unwrap().call(request(method, url));
     testing::record_async(call).await

@@ -99,7 +99,8 @@ impl<'a, R> Judgement<'a, R> {
         }
     }
 
-    /// The attempt was cut by `attempt_timeout` (`cut`): the limits count it as a failure.
+    /// The attempt failed whatever the verdict (`cut`): cut by `attempt_timeout`, or a
+    /// retryable failure that a door may not send again. The limits count it as a failure.
     #[inline]
     pub(crate) fn cut(mut self, cut: bool) -> Self {
         self.cut = cut;

@@ -1,6 +1,7 @@
 //! HTTP for every door: [`retry_after`], the `Retry-After` header as a delay, and (with the
-//! `http` types of the `tower` feature) which responses are worth another attempt and which
-//! requests may be sent again.
+//! `http` types of the `tower` and `reqwest-middleware` features) which responses are worth
+//! another attempt, which requests may be sent again, and how a body is sent again
+//! ([`replay`]); with `tonic`, gRPC's rules ([`grpc`]).
 
 use std::time::{Duration, SystemTime};
 
@@ -68,30 +69,52 @@ pub fn retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+#[cfg(feature = "tonic")]
+pub(crate) mod grpc;
 #[cfg(feature = "tower")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub use requests::Resendable;
-#[cfg(feature = "tower")]
-pub(crate) use requests::{hint, retryable};
+pub(crate) mod replay;
 
-/// What needs the `http` types (the `tower` feature): which responses are worth another
-/// attempt, and which requests may be sent again.
-#[cfg(feature = "tower")]
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+pub use requests::{Class, Resendable};
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+pub(crate) use requests::class;
+
+/// What needs the `http` types (the `tower` and `reqwest-middleware` features): which
+/// responses are worth another attempt, and which requests may be sent again. The tower
+/// layer and the reqwest middleware both classify with [`class`].
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+#[cfg_attr(not(feature = "tower"), allow(unreachable_pub))]
 mod requests {
     use std::time::Duration;
 
+    use http::{HeaderMap, StatusCode};
+
     use super::retry_after;
 
-    /// Whether `response` is worth another attempt: a 5xx or a 429.
-    pub(crate) fn retryable<B>(response: &http::Response<B>) -> bool {
-        let status = response.status();
-        status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS
+    /// What a classifier makes of one result.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Class {
+        /// A success: returned.
+        Success,
+        /// A failure worth another attempt, with the server's hint for the delay, if any.
+        Retry(Option<Duration>),
+        /// A failure that another attempt would not change: returned at once.
+        Fail,
     }
 
-    /// The server's hint in `response`: its `Retry-After`, if it parses.
-    pub(crate) fn hint<B>(response: &http::Response<B>) -> Option<Duration> {
-        response
-            .headers()
+    /// The HTTP rule of every door: a 5xx or a 429 is retried, with its `Retry-After` as
+    /// the hint; any other response is returned as it is.
+    pub(crate) fn class(status: StatusCode, headers: &HeaderMap) -> Class {
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            Class::Retry(hint(headers))
+        } else {
+            Class::Success
+        }
+    }
+
+    /// The server's hint in `headers`: their `Retry-After`, if it parses.
+    pub(crate) fn hint(headers: &HeaderMap) -> Option<Duration> {
+        headers
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(retry_after)

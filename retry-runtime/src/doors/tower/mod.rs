@@ -39,7 +39,6 @@
 //!
 //! Requests are cloned for each attempt; one that cannot be cloned is sent once.
 
-use std::time::Duration;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -50,31 +49,34 @@ use pin_project_lite::pin_project;
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::on_give_up;
 use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
-pub use crate::http::Resendable;
+#[cfg(feature = "tonic")]
+use crate::http::grpc;
+pub use crate::http::replay::{
+    ByClone, ByReplay, DEFAULT_REPLAY_LIMIT, Rebox, Replay, ReplayBody, ResendBody,
+};
+pub use crate::http::{Class, Resendable};
+pub use service::{ResponseFuture, Retry, RetryLayer};
+
+mod service;
 use crate::limits::{CircuitBreaker, Guards, Limits, Rejected, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
-/// What a classifier makes of one result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    /// A success: returned.
-    Success,
-    /// A failure worth another attempt, with the server's hint for the delay, if any.
-    Retry(Option<Duration>),
-    /// A failure that another attempt would not change: returned at once.
-    Fail,
-}
-
-/// Says which results are retried: any `Fn(&Result<Res, E>) -> bool` (`true`: retry), or
-/// [`Http`].
+/// Says which results are retried: any `Fn(&Result<Res, E>) -> bool` (`true`: retry),
+/// [`Http`], or with the `tonic` feature [`Grpc`].
 pub trait Classify<Req, Res, E> {
-    /// The class of `result`, the answer to `request`.
-    fn classify(&self, request: &Req, result: &Result<Res, E>) -> Class;
+    /// The class of `result`, the answer to a request.
+    fn classify(&self, result: &Result<Res, E>) -> Class;
+
+    /// Marks `request` as a retry after `previous` attempts, as the protocol says (gRPC's
+    /// `grpc-previous-rpc-attempts`); nothing by default.
+    fn resend(&self, request: &mut Req, previous: u32) {
+        let _ = (request, previous);
+    }
 }
 
 impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
-    fn classify(&self, _: &Req, result: &Result<Res, E>) -> Class {
+    fn classify(&self, result: &Result<Res, E>) -> Class {
         match (self(result), result) {
             (true, _) => Class::Retry(None),
             (false, Ok(_)) => Class::Success,
@@ -90,14 +92,64 @@ impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
 pub struct Http;
 
 impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
-    fn classify(&self, _: &http::Request<B>, result: &Result<http::Response<Res>, E>) -> Class {
+    fn classify(&self, result: &Result<http::Response<Res>, E>) -> Class {
         match result {
             Err(_) => Class::Retry(None),
-            Ok(response) if crate::http::retryable(response) => {
-                Class::Retry(crate::http::hint(response))
-            }
-            Ok(_) => Class::Success,
+            Ok(response) => crate::http::class(response.status(), response.headers()),
         }
+    }
+}
+
+/// The gRPC classifier (gRFC A6), of [`RetryPolicy::grpc`]: a transport error (no
+/// response) is retried; a trailers-only response (`grpc-status` in its headers) is retried
+/// when its code is retryable (`UNAVAILABLE` unless set), with `grpc-retry-pushback-ms` as
+/// the server's hint (negative or malformed: not retried), and is returned as a failure
+/// otherwise (heard by `on_give_up` as [`StopReason::NotRetryable`](crate::StopReason)); a
+/// response with no `grpc-status` is classified by its HTTP status as gRPC maps it (429,
+/// 502, 503 and 504 are `UNAVAILABLE`), and a 200 has started: its headers commit the call,
+/// which is returned as it is. Each retry carries `grpc-previous-rpc-attempts`.
+#[cfg(feature = "tonic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grpc {
+    /// Bit `c`: code `c` is retried.
+    codes: u32,
+}
+
+#[cfg(feature = "tonic")]
+impl Default for Grpc {
+    /// `UNAVAILABLE` alone is retried.
+    fn default() -> Self {
+        Grpc {
+            codes: 1 << grpc::UNAVAILABLE,
+        }
+    }
+}
+
+#[cfg(feature = "tonic")]
+impl Grpc {
+    /// Retries the status codes `codes` (and transport errors).
+    pub fn with_codes(codes: impl IntoIterator<Item = tonic::Code>) -> Self {
+        let codes = codes
+            .into_iter()
+            .map(|code| 1_u32.checked_shl(i32::from(code).unsigned_abs()).unwrap_or(0))
+            .fold(0, |set, code| set | code);
+        Grpc { codes }
+    }
+}
+
+#[cfg(feature = "tonic")]
+impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Grpc {
+    fn classify(&self, result: &Result<http::Response<Res>, E>) -> Class {
+        match result {
+            Err(_) => Class::Retry(None),
+            Ok(response) => grpc::class(response.status(), response.headers(), self.codes),
+        }
+    }
+
+    fn resend(&self, request: &mut http::Request<B>, previous: u32) {
+        let previous = http::HeaderValue::from(previous);
+        request.headers_mut().insert(grpc::PREVIOUS_ATTEMPTS, previous);
     }
 }
 
@@ -124,6 +176,69 @@ impl<Req, F: Fn(&Req) -> Option<Req>> CloneRequest<Req> for F {
     }
 }
 
+/// How a call keeps its request to send it again: by cloning it (any [`CloneRequest`]), or
+/// by its body ([`Bodies`], which replays bodies that cannot be cloned).
+pub trait Keep<Req> {
+    /// What a call keeps of its request.
+    type Kept;
+
+    /// The request the first attempt sends, and what is kept of it.
+    fn keep(&self, request: Req) -> (Req, Self::Kept);
+
+    /// The next attempt's request, made from what was kept; `None` if it cannot be sent
+    /// again (a body that outgrew the replay limit).
+    fn again(&self, kept: &Self::Kept) -> Option<Req>;
+}
+
+impl<Req, K: CloneRequest<Req>> Keep<Req> for K {
+    type Kept = Option<Req>;
+
+    fn keep(&self, request: Req) -> (Req, Option<Req>) {
+        let kept = self.clone_request(&request);
+        (request, kept)
+    }
+
+    fn again(&self, kept: &Option<Req>) -> Option<Req> {
+        kept.as_ref().and_then(|request| self.clone_request(request))
+    }
+}
+
+/// Keeps `http::Request`s by their body, as [`ReplayBody`] says: a `Clone` body is cloned,
+/// a boxed one (`BoxBody`, `UnsyncBoxBody`, `tonic::body::Body`) is replayed from what the
+/// first attempt sent, up to [`replay_limit`](RetryPolicy::replay_limit) bytes
+/// ([`DEFAULT_REPLAY_LIMIT`] unless set). The head (method, URI, headers, extensions) is
+/// cloned. The way [`RetryPolicy::http`] and [`RetryPolicy::grpc`] keep requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Bodies {
+    limit: usize,
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        Bodies {
+            limit: DEFAULT_REPLAY_LIMIT,
+        }
+    }
+}
+
+impl<B: ReplayBody> Keep<http::Request<B>> for Bodies {
+    type Kept = (
+        http::request::Parts,
+        <B::Resend as ResendBody<B>>::Kept,
+    );
+
+    fn keep(&self, request: http::Request<B>) -> (http::Request<B>, Self::Kept) {
+        let (parts, body) = request.into_parts();
+        let (first, kept) = B::Resend::keep(body, self.limit);
+        (http::Request::from_parts(parts.clone(), first), (parts, kept))
+    }
+
+    fn again(&self, (parts, body): &Self::Kept) -> Option<http::Request<B>> {
+        let body = B::Resend::again(body)?;
+        Some(http::Request::from_parts(parts.clone(), body))
+    }
+}
+
 /// A [`tower::retry::Policy`] from a [`Policy`] and a classifier: see the
 /// [module docs](self). Each request gets its own copy, with a fresh call state.
 #[derive(Debug)]
@@ -137,6 +252,8 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep>
     sleeper: S,
     /// `retry_all_methods`: every request may be resent.
     all_methods: bool,
+    /// The name the events give a call.
+    name: &'static str,
     engine: Engine,
 }
 
@@ -152,13 +269,16 @@ impl<C> RetryPolicy<C> {
             on_give_up: NoHook,
             sleeper: DefaultSleep,
             all_methods: false,
+            name: FUNCTION,
             engine: Engine::unstarted(),
         }
     }
 }
 
-impl RetryPolicy<Http> {
-    /// Retries HTTP requests as [`Http`] says, under `policy`.
+impl RetryPolicy<Http, Bodies> {
+    /// Retries HTTP requests as [`Http`] says, under `policy`, keeping their bodies as
+    /// [`Bodies`] does: a body that cannot be cloned (an http-body-util `BoxBody`, say) is
+    /// replayed.
     ///
     /// ```
     /// use retry_runtime::Policy;
@@ -168,11 +288,64 @@ impl RetryPolicy<Http> {
     /// # let _ = layer;
     /// ```
     pub fn http(policy: Policy) -> Self {
-        RetryPolicy::new(policy, Http)
+        RetryPolicy::new(policy, Http).clone_requests(Bodies::default())
+    }
+}
+
+#[cfg(feature = "tonic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
+impl RetryPolicy<Grpc, Bodies> {
+    /// Retries gRPC calls as gRFC A6 says, under `policy`: see [`Grpc`]. Every request may
+    /// be sent again (gRPC calls are POSTs; the retryable codes are the service's
+    /// contract), and its body, a `tonic::body::Body`, is replayed.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use retry_runtime::tower::RetryPolicy;
+    /// use std::time::Duration;
+    ///
+    /// const POLICY: Policy = Policy::new().max_attempts(4).base(Duration::from_millis(50));
+    /// let layer = RetryPolicy::grpc(POLICY)
+    ///     .retryable_codes([tonic::Code::Unavailable, tonic::Code::ResourceExhausted])
+    ///     .layer();
+    /// // ServiceBuilder::new().layer(layer).service(channel), for a generated client.
+    /// # let _ = layer;
+    /// ```
+    pub fn grpc(policy: Policy) -> Self {
+        let mut grpc = RetryPolicy::new(policy, Grpc::default()).clone_requests(Bodies::default());
+        grpc.all_methods = true;
+        grpc
+    }
+}
+
+#[cfg(feature = "tonic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
+impl<K, A, G, S> RetryPolicy<Grpc, K, A, G, S> {
+    /// The status codes that are retried, instead of `UNAVAILABLE` alone.
+    pub fn retryable_codes(mut self, codes: impl IntoIterator<Item = tonic::Code>) -> Self {
+        self.classify = Grpc::with_codes(codes);
+        self
+    }
+}
+
+impl<C, A, G, S> RetryPolicy<C, Bodies, A, G, S> {
+    /// The most a call keeps of a body it replays, in bytes ([`DEFAULT_REPLAY_LIMIT`],
+    /// 1 MiB, unless set): a body that outgrows it commits the call, which is then not
+    /// retried.
+    pub fn replay_limit(mut self, bytes: usize) -> Self {
+        self.clone = Bodies { limit: bytes };
+        self
     }
 }
 
 impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
+    /// The name the `tracing` events give each call, where the attribute gives the fn's
+    /// (`tower::Retry` unless set).
+    pub fn name(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
     /// Sends every request again, POST and PATCH included, whatever [`Resendable`] says:
     /// only for services whose non-idempotent requests are safe to repeat (they carry an
     /// idempotency key, say).
@@ -237,27 +410,27 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
 
     /// How a request is cloned for the next attempt (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
     pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, name, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
     pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, engine)
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, name, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
     pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, engine)
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, name, engine)
     }
 
-    /// The layer for `ServiceBuilder::layer`.
-    pub fn layer(self) -> ::tower::retry::RetryLayer<Self> {
-        ::tower::retry::RetryLayer::new(self)
+    /// The layer for `ServiceBuilder::layer`: [`Retry`] around the service.
+    pub fn layer(self) -> RetryLayer<Self> {
+        RetryLayer::new(self)
     }
 
     /// The layer for `ServiceBuilder::layer` that also asks the [`breaker`](Self::breaker)
@@ -309,7 +482,7 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
         let mut engine = Engine::unstarted();
         engine.refuse(reason);
         let outcome: Result<Res, E> = Err(E::from(rejected));
-        let call = Call::new(&mut engine, &self.policy, limits, FUNCTION);
+        let call = Call::new(&mut engine, &self.policy, limits, self.name);
         call.give_up(reason, Described::Nothing);
         on_give_up(call.engine, &self.on_give_up, reason, &outcome);
         outcome.err()
@@ -327,13 +500,12 @@ pub struct AdmitLayer<P> {
 impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> ::tower::Layer<Svc>
     for AdmitLayer<RetryPolicy<C, K, A, G, S>>
 {
-    type Service =
-        Admit<RetryPolicy<C, K, A, G, S>, ::tower::retry::Retry<RetryPolicy<C, K, A, G, S>, Svc>>;
+    type Service = Admit<RetryPolicy<C, K, A, G, S>, Retry<RetryPolicy<C, K, A, G, S>, Svc>>;
 
     fn layer(&self, service: Svc) -> Self::Service {
         Admit {
             policy: self.policy.clone(),
-            inner: ::tower::retry::Retry::new(self.policy.clone(), service),
+            inner: Retry::new(self.policy.clone(), service),
         }
     }
 }
@@ -424,6 +596,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             on_give_up: self.on_give_up.clone(),
             sleeper: self.sleeper.clone(),
             all_methods: self.all_methods,
+            name: self.name,
             engine: Engine::new(&self.policy, true, Timing::Async),
         }
     }
@@ -450,22 +623,23 @@ impl Owned {
 /// The name the events give this front door.
 const FUNCTION: &str = "tower::Retry";
 
-impl<Req, Res, E, C, K, A, G, S> ::tower::retry::Policy<Req, Res, E> for RetryPolicy<C, K, A, G, S>
-where
-    Req: Resendable,
-    C: Classify<Req, Res, E>,
-    K: CloneRequest<Req>,
-    A: OnRetry<Result<Res, E>>,
-    G: OnGiveUp<Result<Res, E>>,
-    S: AsyncSleep,
-{
-    type Future = MaybeSleep<S::Sleep>;
-
-    fn retry(&mut self, request: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
-        let verdict = match self.classify.classify(request, result) {
+impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
+    /// Judges `result`, classified as `class`, one request's answer (`resend`: it can be
+    /// sent again): the sleep before the next attempt, or `None` to return it.
+    fn judge<Res, E>(
+        &mut self,
+        result: &Result<Res, E>,
+        class: Class,
+        resend: bool,
+    ) -> Option<MaybeSleep<S::Sleep>>
+    where
+        A: OnRetry<Result<Res, E>>,
+        G: OnGiveUp<Result<Res, E>>,
+    {
+        let verdict = match class {
             Class::Success => Verdict::Success,
             // A request that may not be sent again ends here, heard by the hooks and events.
-            Class::Retry(_) if !self.all_methods && !request.resendable() => Verdict::Declined,
+            Class::Retry(_) if !resend => Verdict::Declined,
             Class::Retry(hint) => Verdict::Retryable(hint),
             Class::Fail => Verdict::Declined,
         };
@@ -480,10 +654,39 @@ where
         if self.engine.fresh() {
             limits.made_unasked();
         }
-        let call = Call::new(&mut self.engine, &self.policy, limits, FUNCTION);
+        let call = Call::new(&mut self.engine, &self.policy, limits, self.name);
         let hooks = (&self.on_retry, &self.on_give_up);
-        let delay = Judgement::classified(&*result, verdict).finish(call, hooks);
+        // A retryable failure that is not sent again is a failure all the same.
+        let failed = matches!(class, Class::Retry(_));
+        let delay = Judgement::classified(result, verdict)
+            .cut(failed)
+            .finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
+    }
+
+    /// Whether `request` may be sent again: its method allows it, or `retry_all_methods`.
+    fn resendable<Req: Resendable>(&self, request: &Req) -> bool {
+        self.all_methods || request.resendable()
+    }
+}
+
+/// For tower's own `Retry` middleware (`tower::retry::Retry::new(policy, service)`), with a
+/// [`CloneRequest`]; [`RetryPolicy::layer`] also replays bodies.
+impl<Req, Res, E, C, K, A, G, S> ::tower::retry::Policy<Req, Res, E> for RetryPolicy<C, K, A, G, S>
+where
+    Req: Resendable,
+    C: Classify<Req, Res, E>,
+    K: CloneRequest<Req>,
+    A: OnRetry<Result<Res, E>>,
+    G: OnGiveUp<Result<Res, E>>,
+    S: AsyncSleep,
+{
+    type Future = MaybeSleep<S::Sleep>;
+
+    fn retry(&mut self, request: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
+        let class = self.classify.classify(result);
+        let resend = self.resendable(request);
+        self.judge(&*result, class, resend)
     }
 
     /// Cloned even when it may not be resent: tower calls `retry` only for a request it
@@ -496,6 +699,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use crate::GiveUp;
     use ::tower::retry::Policy as _;
 
@@ -518,8 +722,8 @@ mod tests {
 
     #[test]
     fn http_retries_errors_5xx_and_429_with_retry_after() {
-        let get = request("GET");
-        let classify = |answer: Answer| Http.classify(&get, &answer);
+        let classify =
+            |answer: Answer| Classify::<http::Request<()>, _, _>::classify(&Http, &answer);
         assert_eq!(
             classify(Ok(response(503, Some("3")))),
             Class::Retry(Some(Duration::from_secs(3)))
@@ -588,7 +792,7 @@ mod tests {
                 .map_or(true, |response| response.status().is_server_error())
         };
         let closure = RetryPolicy::new(policy, by_closure).on_give_up(heard);
-        let http = RetryPolicy::http(policy).on_give_up(heard);
+        let http = RetryPolicy::http(policy).clone_requests(CloneIt).on_give_up(heard);
         assert_eq!(attempts(&closure, "POST"), 1);
         assert_eq!(attempts(&http, "PATCH"), 1);
         assert_eq!(GIVEN_UP.load(Ordering::Relaxed), 2, "on_give_up heard both");
@@ -603,9 +807,10 @@ mod tests {
     #[test]
     fn a_closure_classifies_retry_success_and_failure() {
         let retry_odd = |answer: &Result<u32, u32>| matches!(answer, Err(n) if n % 2 == 1);
-        assert_eq!(retry_odd.classify(&(), &Err(3)), Class::Retry(None));
-        assert_eq!(retry_odd.classify(&(), &Err(2)), Class::Fail);
-        assert_eq!(retry_odd.classify(&(), &Ok(2)), Class::Success);
+        let classify = |answer| Classify::<(), _, _>::classify(&retry_odd, &answer);
+        assert_eq!(classify(Err(3)), Class::Retry(None));
+        assert_eq!(classify(Err(2)), Class::Fail);
+        assert_eq!(classify(Ok(2)), Class::Success);
     }
 
     fn no_sleep(_: Duration) -> std::future::Ready<()> {
@@ -622,7 +827,7 @@ mod tests {
     #[test]
     fn each_request_gets_its_own_call_and_the_schedule() {
         let policy = Policy::new().max_attempts(3);
-        let shared = RetryPolicy::http(policy).sleep(no_sleep);
+        let shared = RetryPolicy::http(policy).clone_requests(CloneIt).sleep(no_sleep);
         let mut call = shared.clone();
         let mut get = request("GET");
         let mut answer: Answer = Ok(response(503, None));
@@ -646,7 +851,7 @@ mod tests {
         let policy = Policy::new()
             .max_attempts(4)
             .base(Duration::from_millis(100));
-        let mut call = RetryPolicy::http(policy).sleep(no_sleep).clone();
+        let mut call = RetryPolicy::http(policy).clone_requests(CloneIt).sleep(no_sleep).clone();
         let mut get = request("GET");
         let ((), delays) = crate::testing::record(|| {
             for retry_after in ["99999999999", "Tue, 01 Jan 2999 00:00:00 GMT", "0"] {
@@ -663,7 +868,7 @@ mod tests {
     fn a_budget_made_at_run_time_is_shared_by_every_request() {
         let budget = std::sync::Arc::new(RetryBudget::new(4, 0.001));
         let policy = Policy::new().max_attempts(5);
-        let shared = RetryPolicy::http(policy)
+        let shared = RetryPolicy::http(policy).clone_requests(CloneIt)
             .budget(budget.clone())
             .sleep(no_sleep);
         let (mut first, mut second) = (shared.clone(), shared.clone());
@@ -680,7 +885,7 @@ mod tests {
     fn the_budget_refuses() {
         static BUDGET: RetryBudget = RetryBudget::new(2, 0.001);
         let policy = Policy::new().max_attempts(5);
-        let mut call = RetryPolicy::http(policy)
+        let mut call = RetryPolicy::http(policy).clone_requests(CloneIt)
             .budget(&BUDGET)
             .sleep(no_sleep)
             .clone();
@@ -697,7 +902,7 @@ mod tests {
         let breaker = Arc::new(CircuitBreaker::new().minimum_throughput(3));
         let gave_up = Arc::new(Mutex::new(Vec::new()));
         let heard = gave_up.clone();
-        let shared = RetryPolicy::http(Policy::new().max_attempts(5))
+        let shared = RetryPolicy::http(Policy::new().max_attempts(5)).clone_requests(CloneIt)
             .breaker(breaker.clone())
             .on_give_up(move |g: &GiveUp<'_, Answer>| heard.lock().unwrap().push(g.reason))
             .sleep(no_sleep);
@@ -721,7 +926,7 @@ mod tests {
         use crate::Throttle;
 
         static THROTTLE: Throttle = Throttle::new(2.0);
-        let shared = RetryPolicy::http(Policy::new().max_attempts(1))
+        let shared = RetryPolicy::http(Policy::new().max_attempts(1)).clone_requests(CloneIt)
             .throttle(&THROTTLE)
             .sleep(no_sleep);
         let mut get = request("GET");
