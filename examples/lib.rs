@@ -47,6 +47,22 @@ impl FlakyServer {
     ///
     /// When no loopback port can be bound.
     pub async fn start(script: Script) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::serve(listener, script)
+    }
+
+    /// Starts the service on `listener`, bound already (to a port a client was refused
+    /// on, say).
+    ///
+    /// # Errors
+    ///
+    /// When the listener cannot be handed to the runtime.
+    pub fn start_on(listener: std::net::TcpListener, script: Script) -> std::io::Result<Self> {
+        listener.set_nonblocking(true)?;
+        Self::serve(TcpListener::from_std(listener)?, script)
+    }
+
+    fn serve(listener: TcpListener, script: Script) -> std::io::Result<Self> {
         let hits = Arc::new(AtomicU32::new(0));
         let bodies = Arc::new(Mutex::new(Vec::new()));
         let (counter, received) = (hits.clone(), bodies.clone());
@@ -74,7 +90,6 @@ impl FlakyServer {
                 }
             }),
         );
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

@@ -1,11 +1,14 @@
 //! The tower front door against a real HTTP service on loopback, through a hyper client:
 //! the schedule, `Retry-After`, the budget, the idempotent-methods rule, refused
-//! connections. The sleeps are recorded (`testing::record_async`), not slept.
+//! connections, and bodies that cannot be cloned, replayed. The sleeps are recorded (`testing::record_async`), not slept.
 
 use std::time::Duration;
 
+use std::convert::Infallible;
+
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Channel, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -177,4 +180,105 @@ async fn refused_connections_are_retried_and_the_hooks_hear_it() {
         *retries.lock().unwrap(),
         ["retry 1", "retry 2", "gave up after 3"]
     );
+}
+
+/// A body that cannot be cloned: streamed through a channel, `parts` one after another,
+/// boxed as hyper-util's clients of non-`Clone` bodies take it.
+type Boxed = BoxBody<Bytes, Infallible>;
+
+fn streamed(method: &str, url: &str, parts: &'static [&'static str]) -> http::Request<Boxed> {
+    let (mut sender, body) = Channel::<Bytes, Infallible>::new(1);
+    tokio::spawn(async move {
+        for part in parts {
+            // A closed channel: the attempt that read it is gone, and so is the test.
+            if sender.send_data(Bytes::from_static(part.as_bytes())).await.is_err() {
+                return;
+            }
+        }
+    });
+    http::Request::builder()
+        .method(method)
+        .uri(url)
+        .body(body.boxed())
+        .expect("a request")
+}
+
+fn boxed_client() -> Client<HttpConnector, Boxed> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+type BoxedAnswer =
+    Result<http::Response<::hyper::body::Incoming>, hyper_util::client::legacy::Error>;
+
+#[tokio::test]
+async fn a_streamed_body_is_replayed_to_every_attempt() {
+    let server = server(2, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).layer())
+        .service(boxed_client());
+    let request = streamed("PUT", &server.url(), &["one ", "two ", "three"]);
+    let call = client.ready().await.unwrap().call(request);
+    let (response, delays): (BoxedAnswer, _) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(delays.len(), 2);
+    assert_eq!(server.bodies(), ["one two three"; 3], "each attempt sent it all");
+}
+
+#[tokio::test]
+async fn a_body_past_the_replay_limit_commits_the_call() {
+    let server = server(1, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let layer = RetryPolicy::http(policy)
+        .replay_limit(8)
+        .on_give_up(move |g: &retry_runtime::GiveUp<'_, BoxedAnswer>| {
+            log.lock().unwrap().push((g.reason, g.attempts));
+        })
+        .layer();
+    let mut client = ServiceBuilder::new().layer(layer).service(boxed_client());
+    let request = streamed("PUT", &server.url(), &["0123", "4567", "89"]);
+    let (response, _) = testing::record_async(client.ready().await.unwrap().call(request)).await;
+    assert_eq!(response.unwrap().status(), 503, "sent once, its answer returned");
+    assert_eq!(server.bodies(), ["0123456789"]);
+    assert_eq!(*heard.lock().unwrap(), [(StopReason::NotRetryable, 1)]);
+}
+
+#[tokio::test]
+async fn a_post_with_a_streamed_body_is_sent_once() {
+    let server = server(1, None).await;
+    let policy = Policy::new().max_attempts(3).base(MS);
+    let mut client = ServiceBuilder::new()
+        .layer(RetryPolicy::http(policy).layer())
+        .service(boxed_client());
+    let request = streamed("POST", &server.url(), &["once"]);
+    let (response, _): (BoxedAnswer, _) =
+        testing::record_async(client.ready().await.unwrap().call(request)).await;
+    assert_eq!(response.unwrap().status(), 503);
+    assert_eq!(server.bodies(), ["once"]);
+}
+
+#[tokio::test]
+async fn a_refused_connection_leaves_the_body_unread_for_the_retry() {
+    // A port that is free now; the first attempt is refused there, and the server starts
+    // on it before the retry.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = port.local_addr().unwrap();
+    drop(port);
+    let started = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let slot = started.clone();
+    let layer = RetryPolicy::http(Policy::new().max_attempts(2).base(MS))
+        .on_retry(move |_: &retry_runtime::Attempt<'_, BoxedAnswer>| {
+            let listener = std::net::TcpListener::bind(addr).expect("the port again");
+            let server = FlakyServer::start_on(listener, Script::default()).unwrap();
+            *slot.lock().unwrap() = Some(server);
+        })
+        .layer();
+    let mut client = ServiceBuilder::new().layer(layer).service(boxed_client());
+    let request = streamed("PUT", &format!("http://{addr}/"), &["not ", "lost"]);
+    let (response, _) = testing::record_async(client.ready().await.unwrap().call(request)).await;
+    assert_eq!(response.unwrap().status(), 200);
+    let server = started.lock().unwrap().take().expect("started on the retry");
+    assert_eq!(server.bodies(), ["not lost"]);
 }

@@ -355,6 +355,10 @@ impl<B: Body<Data = Bytes> + Unpin> Body for Replay<B> {
                 this.body = None;
             }
         }
+        // An attempt waiting for the original can replay what was just read.
+        if let Some(waiting) = state.waiting.take() {
+            waiting.wake();
+        }
         Poll::Ready(frame)
     }
 
