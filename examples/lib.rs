@@ -15,6 +15,8 @@ use retry_runtime::{Attempt, Policy, TimedOut, retry};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub mod grpc;
+
 /// The body of a successful response.
 pub const SUCCESS_BODY: &str = r#"{"message": "Request processed successfully"}"#;
 

@@ -37,7 +37,11 @@ type Answer = Result<http::Response<::hyper::body::Incoming>, hyper_util::client
 
 /// Sends one `method` request to `url` through a hyper client behind `policy`'s layer,
 /// with the sleeps recorded.
-async fn send(policy: RetryPolicy<Http, Bodies>, method: &str, url: &str) -> (Answer, Vec<Duration>) {
+async fn send(
+    policy: RetryPolicy<Http, Bodies>,
+    method: &str,
+    url: &str,
+) -> (Answer, Vec<Duration>) {
     let mut client = ServiceBuilder::new().layer(policy.layer()).service(hyper());
     let call = client.ready().await.unwrap().call(request(method, url));
     testing::record_async(call).await
@@ -191,7 +195,11 @@ fn streamed(method: &str, url: &str, parts: &'static [&'static str]) -> http::Re
     tokio::spawn(async move {
         for part in parts {
             // A closed channel: the attempt that read it is gone, and so is the test.
-            if sender.send_data(Bytes::from_static(part.as_bytes())).await.is_err() {
+            if sender
+                .send_data(Bytes::from_static(part.as_bytes()))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -222,7 +230,11 @@ async fn a_streamed_body_is_replayed_to_every_attempt() {
     let (response, delays): (BoxedAnswer, _) = testing::record_async(call).await;
     assert_eq!(response.unwrap().status(), 200);
     assert_eq!(delays.len(), 2);
-    assert_eq!(server.bodies(), ["one two three"; 3], "each attempt sent it all");
+    assert_eq!(
+        server.bodies(),
+        ["one two three"; 3],
+        "each attempt sent it all"
+    );
 }
 
 #[tokio::test]
@@ -240,7 +252,11 @@ async fn a_body_past_the_replay_limit_commits_the_call() {
     let mut client = ServiceBuilder::new().layer(layer).service(boxed_client());
     let request = streamed("PUT", &server.url(), &["0123", "4567", "89"]);
     let (response, _) = testing::record_async(client.ready().await.unwrap().call(request)).await;
-    assert_eq!(response.unwrap().status(), 503, "sent once, its answer returned");
+    assert_eq!(
+        response.unwrap().status(),
+        503,
+        "sent once, its answer returned"
+    );
     assert_eq!(server.bodies(), ["0123456789"]);
     assert_eq!(*heard.lock().unwrap(), [(StopReason::NotRetryable, 1)]);
 }
@@ -279,6 +295,10 @@ async fn a_refused_connection_leaves_the_body_unread_for_the_retry() {
     let request = streamed("PUT", &format!("http://{addr}/"), &["not ", "lost"]);
     let (response, _) = testing::record_async(client.ready().await.unwrap().call(request)).await;
     assert_eq!(response.unwrap().status(), 200);
-    let server = started.lock().unwrap().take().expect("started on the retry");
+    let server = started
+        .lock()
+        .unwrap()
+        .take()
+        .expect("started on the retry");
     assert_eq!(server.bodies(), ["not lost"]);
 }

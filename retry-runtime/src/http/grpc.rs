@@ -62,10 +62,10 @@ fn parse(value: &HeaderValue) -> Option<u64> {
 /// Mapping").
 fn from_http(status: StatusCode) -> u32 {
     match status.as_u16() {
-        400 => 13,                     // INTERNAL
-        401 => 16,                     // UNAUTHENTICATED
-        403 => 7,                      // PERMISSION_DENIED
-        404 => 12,                     // UNIMPLEMENTED
+        400 => 13,                      // INTERNAL
+        401 => 16,                      // UNAUTHENTICATED
+        403 => 7,                       // PERMISSION_DENIED
+        404 => 12,                      // UNIMPLEMENTED
         429 | 502..=504 => UNAVAILABLE, // UNAVAILABLE
         _ => UNKNOWN,
     }
@@ -99,7 +99,10 @@ mod tests {
         assert_eq!(class(&[("grpc-status", "99")]), Class::Fail);
         assert_eq!(class(&[("grpc-status", "x")]), Class::Fail); // UNKNOWN
         // Started: the headers commit the call.
-        assert_eq!(class(&[("content-type", "application/grpc")]), Class::Success);
+        assert_eq!(
+            class(&[("content-type", "application/grpc")]),
+            Class::Success
+        );
     }
 
     #[test]
@@ -136,7 +139,11 @@ mod tests {
         let none = HeaderMap::new();
         for status in [429, 502, 503, 504] {
             let status = StatusCode::from_u16(status).unwrap();
-            assert_eq!(class(status, &none, DEFAULT), Class::Retry(None), "{status}");
+            assert_eq!(
+                class(status, &none, DEFAULT),
+                Class::Retry(None),
+                "{status}"
+            );
         }
         for status in [400, 401, 403, 404, 500] {
             let status = StatusCode::from_u16(status).unwrap();

@@ -75,9 +75,9 @@ pub(crate) mod grpc;
 pub(crate) mod replay;
 
 #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
-pub use requests::{Class, Resendable};
-#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
 pub(crate) use requests::class;
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+pub use requests::{Class, Resendable};
 
 /// What needs the `http` types (the `tower` and `reqwest-middleware` features): which
 /// responses are worth another attempt, and which requests may be sent again. The tower

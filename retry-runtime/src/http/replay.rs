@@ -408,7 +408,10 @@ mod tests {
             map
         });
         let body = Chunks {
-            chunks: chunks.iter().map(|c| Bytes::from_static(c.as_bytes())).collect(),
+            chunks: chunks
+                .iter()
+                .map(|c| Bytes::from_static(c.as_bytes()))
+                .collect(),
             trailers,
             polled: polled.clone(),
         };
@@ -530,7 +533,11 @@ mod tests {
         // An empty body keeps nothing: every attempt gets an empty one.
         let (empty, kept) = ByReplay::keep(Boxed::default(), 1024);
         assert!(empty.is_end_stream() && kept.is_none());
-        assert!(<ByReplay as ResendBody<Boxed>>::again(&kept).unwrap().is_end_stream());
+        assert!(
+            <ByReplay as ResendBody<Boxed>>::again(&kept)
+                .unwrap()
+                .is_end_stream()
+        );
     }
 
     #[test]

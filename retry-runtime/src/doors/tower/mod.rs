@@ -39,7 +39,6 @@
 //!
 //! Requests are cloned for each attempt; one that cannot be cloned is sent once.
 
-
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
@@ -132,7 +131,11 @@ impl Grpc {
     pub fn with_codes(codes: impl IntoIterator<Item = tonic::Code>) -> Self {
         let codes = codes
             .into_iter()
-            .map(|code| 1_u32.checked_shl(i32::from(code).unsigned_abs()).unwrap_or(0))
+            .map(|code| {
+                1_u32
+                    .checked_shl(i32::from(code).unsigned_abs())
+                    .unwrap_or(0)
+            })
             .fold(0, |set, code| set | code);
         Grpc { codes }
     }
@@ -149,7 +152,9 @@ impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Grpc {
 
     fn resend(&self, request: &mut http::Request<B>, previous: u32) {
         let previous = http::HeaderValue::from(previous);
-        request.headers_mut().insert(grpc::PREVIOUS_ATTEMPTS, previous);
+        request
+            .headers_mut()
+            .insert(grpc::PREVIOUS_ATTEMPTS, previous);
     }
 }
 
@@ -199,7 +204,8 @@ impl<Req, K: CloneRequest<Req>> Keep<Req> for K {
     }
 
     fn again(&self, kept: &Option<Req>) -> Option<Req> {
-        kept.as_ref().and_then(|request| self.clone_request(request))
+        kept.as_ref()
+            .and_then(|request| self.clone_request(request))
     }
 }
 
@@ -222,15 +228,15 @@ impl Default for Bodies {
 }
 
 impl<B: ReplayBody> Keep<http::Request<B>> for Bodies {
-    type Kept = (
-        http::request::Parts,
-        <B::Resend as ResendBody<B>>::Kept,
-    );
+    type Kept = (http::request::Parts, <B::Resend as ResendBody<B>>::Kept);
 
     fn keep(&self, request: http::Request<B>) -> (http::Request<B>, Self::Kept) {
         let (parts, body) = request.into_parts();
         let (first, kept) = B::Resend::keep(body, self.limit);
-        (http::Request::from_parts(parts.clone(), first), (parts, kept))
+        (
+            http::Request::from_parts(parts.clone(), first),
+            (parts, kept),
+        )
     }
 
     fn again(&self, (parts, body): &Self::Kept) -> Option<http::Request<B>> {
@@ -699,9 +705,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
     use crate::GiveUp;
     use ::tower::retry::Policy as _;
+    use std::time::Duration;
 
     fn response(status: u16, retry_after: Option<&str>) -> http::Response<()> {
         let mut response = http::Response::builder().status(status);
@@ -792,7 +798,9 @@ mod tests {
                 .map_or(true, |response| response.status().is_server_error())
         };
         let closure = RetryPolicy::new(policy, by_closure).on_give_up(heard);
-        let http = RetryPolicy::http(policy).clone_requests(CloneIt).on_give_up(heard);
+        let http = RetryPolicy::http(policy)
+            .clone_requests(CloneIt)
+            .on_give_up(heard);
         assert_eq!(attempts(&closure, "POST"), 1);
         assert_eq!(attempts(&http, "PATCH"), 1);
         assert_eq!(GIVEN_UP.load(Ordering::Relaxed), 2, "on_give_up heard both");
@@ -827,7 +835,9 @@ mod tests {
     #[test]
     fn each_request_gets_its_own_call_and_the_schedule() {
         let policy = Policy::new().max_attempts(3);
-        let shared = RetryPolicy::http(policy).clone_requests(CloneIt).sleep(no_sleep);
+        let shared = RetryPolicy::http(policy)
+            .clone_requests(CloneIt)
+            .sleep(no_sleep);
         let mut call = shared.clone();
         let mut get = request("GET");
         let mut answer: Answer = Ok(response(503, None));
@@ -851,7 +861,10 @@ mod tests {
         let policy = Policy::new()
             .max_attempts(4)
             .base(Duration::from_millis(100));
-        let mut call = RetryPolicy::http(policy).clone_requests(CloneIt).sleep(no_sleep).clone();
+        let mut call = RetryPolicy::http(policy)
+            .clone_requests(CloneIt)
+            .sleep(no_sleep)
+            .clone();
         let mut get = request("GET");
         let ((), delays) = crate::testing::record(|| {
             for retry_after in ["99999999999", "Tue, 01 Jan 2999 00:00:00 GMT", "0"] {
@@ -868,7 +881,8 @@ mod tests {
     fn a_budget_made_at_run_time_is_shared_by_every_request() {
         let budget = std::sync::Arc::new(RetryBudget::new(4, 0.001));
         let policy = Policy::new().max_attempts(5);
-        let shared = RetryPolicy::http(policy).clone_requests(CloneIt)
+        let shared = RetryPolicy::http(policy)
+            .clone_requests(CloneIt)
             .budget(budget.clone())
             .sleep(no_sleep);
         let (mut first, mut second) = (shared.clone(), shared.clone());
@@ -885,7 +899,8 @@ mod tests {
     fn the_budget_refuses() {
         static BUDGET: RetryBudget = RetryBudget::new(2, 0.001);
         let policy = Policy::new().max_attempts(5);
-        let mut call = RetryPolicy::http(policy).clone_requests(CloneIt)
+        let mut call = RetryPolicy::http(policy)
+            .clone_requests(CloneIt)
             .budget(&BUDGET)
             .sleep(no_sleep)
             .clone();
@@ -902,7 +917,8 @@ mod tests {
         let breaker = Arc::new(CircuitBreaker::new().minimum_throughput(3));
         let gave_up = Arc::new(Mutex::new(Vec::new()));
         let heard = gave_up.clone();
-        let shared = RetryPolicy::http(Policy::new().max_attempts(5)).clone_requests(CloneIt)
+        let shared = RetryPolicy::http(Policy::new().max_attempts(5))
+            .clone_requests(CloneIt)
             .breaker(breaker.clone())
             .on_give_up(move |g: &GiveUp<'_, Answer>| heard.lock().unwrap().push(g.reason))
             .sleep(no_sleep);
@@ -926,7 +942,8 @@ mod tests {
         use crate::Throttle;
 
         static THROTTLE: Throttle = Throttle::new(2.0);
-        let shared = RetryPolicy::http(Policy::new().max_attempts(1)).clone_requests(CloneIt)
+        let shared = RetryPolicy::http(Policy::new().max_attempts(1))
+            .clone_requests(CloneIt)
             .throttle(&THROTTLE)
             .sleep(no_sleep);
         let mut get = request("GET");
