@@ -22,6 +22,8 @@ pub mod testing;
 mod time;
 
 pub use doors::builder;
+#[cfg(feature = "reqwest-middleware")]
+pub use doors::reqwest;
 #[cfg(feature = "tower")]
 pub use doors::tower;
 

@@ -11,6 +11,8 @@ use super::events::Event;
 use super::keys::{Hint, OnGiveUp, OnRetry, Predicate};
 use super::state::{Engine, Step, Verdict};
 use crate::hooks::{Attempt, GiveUp, StopReason};
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+use crate::http::Class;
 use crate::outcome::Outcome;
 
 /// Describes a failure for the `tracing` events.
@@ -86,17 +88,34 @@ impl<'a, R: Outcome> Judgement<'a, R> {
 
 // No `Outcome` bound: a return type that is not an `Outcome` gets its one error at `new`.
 impl<'a, R> Judgement<'a, R> {
-    /// An outcome a door's own classifier judged (tower's `Classify`): its verdict as given.
+    /// An outcome a door's own classifier judged (tower's `Classify`, the reqwest
+    /// middleware's HTTP rule) as `class`; `resend`: the request can be sent again. A
+    /// retryable failure that cannot is returned, and counted as a failure all the same.
     #[inline]
-    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
-    pub(crate) fn classified(outcome: &'a R, verdict: Verdict) -> Self {
+    #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+    pub(crate) fn classified(outcome: &'a R, class: Class, resend: bool) -> Self {
+        let verdict = match class {
+            Class::Success => Verdict::Success,
+            Class::Retry(hint) if resend => Verdict::Retryable(hint),
+            // A request that may not be sent again ends here, heard by the hooks and events.
+            Class::Retry(_) | Class::Fail => Verdict::Declined,
+        };
+        let failure = matches!(class, Class::Retry(_));
         Judgement {
             outcome,
             verdict,
             error: Described::Nothing,
-            failure: matches!(verdict, Verdict::Retryable(_)),
-            cut: false,
+            failure,
+            cut: failure && !resend,
         }
+    }
+
+    /// The failure as the events show it.
+    #[inline]
+    #[cfg(feature = "reqwest-middleware")]
+    pub(crate) fn described(mut self, error: Described<'a>) -> Self {
+        self.error = error;
+        self
     }
 
     /// The attempt failed whatever the verdict (`cut`): cut by `attempt_timeout`, or a

@@ -76,8 +76,10 @@ pub(crate) mod replay;
 
 #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
 pub(crate) use requests::class;
-#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+#[cfg(feature = "tower")]
 pub use requests::{Class, Resendable};
+#[cfg(all(feature = "reqwest-middleware", not(feature = "tower")))]
+pub(crate) use requests::{Class, Resendable};
 
 /// What needs the `http` types (the `tower` and `reqwest-middleware` features): which
 /// responses are worth another attempt, and which requests may be sent again. The tower
@@ -133,6 +135,13 @@ mod requests {
     }
 
     impl<B> Resendable for http::Request<B> {
+        fn resendable(&self) -> bool {
+            self.method().is_idempotent()
+        }
+    }
+
+    #[cfg(feature = "reqwest-middleware")]
+    impl Resendable for reqwest::Request {
         fn resendable(&self) -> bool {
             self.method().is_idempotent()
         }

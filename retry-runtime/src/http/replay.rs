@@ -374,7 +374,7 @@ impl<B: Body<Data = Bytes> + Unpin> Body for Replay<B> {
     }
 
     fn size_hint(&self) -> SizeHint {
-        let hint = self.shared.hint.clone();
+        let hint = self.shared.hint;
         let mut left = SizeHint::new();
         left.set_lower(hint.lower().saturating_sub(self.sent_bytes));
         if let Some(upper) = hint.upper() {
@@ -393,9 +393,9 @@ mod tests {
 
     type Boxed = BoxBody<Bytes, Infallible>;
 
-    /// A streamed body of `chunks`, then `trailers`, counting the frames it was asked for.
-    struct Chunks {
-        chunks: VecDeque<Bytes>,
+    /// A streamed body of its parts, then trailers, counting the frames it was asked for.
+    struct Streamed {
+        parts: VecDeque<Bytes>,
         trailers: Option<HeaderMap>,
         polled: Arc<AtomicUsize>,
     }
@@ -407,8 +407,8 @@ mod tests {
             map.insert("grpc-status", http::HeaderValue::from_static("0"));
             map
         });
-        let body = Chunks {
-            chunks: chunks
+        let body = Streamed {
+            parts: chunks
                 .iter()
                 .map(|c| Bytes::from_static(c.as_bytes()))
                 .collect(),
@@ -418,7 +418,7 @@ mod tests {
         (BoxBody::new(body), polled)
     }
 
-    impl Body for Chunks {
+    impl Body for Streamed {
         type Data = Bytes;
         type Error = Infallible;
 
@@ -427,14 +427,14 @@ mod tests {
             _: &mut Context<'_>,
         ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
             self.polled.fetch_add(1, Ordering::SeqCst);
-            if let Some(chunk) = self.chunks.pop_front() {
+            if let Some(chunk) = self.parts.pop_front() {
                 return Poll::Ready(Some(Ok(Frame::data(chunk))));
             }
             Poll::Ready(self.trailers.take().map(|t| Ok(Frame::trailers(t))))
         }
 
         fn size_hint(&self) -> SizeHint {
-            let len: usize = self.chunks.iter().map(Bytes::len).sum();
+            let len: usize = self.parts.iter().map(Bytes::len).sum();
             SizeHint::with_exact(len as u64)
         }
     }

@@ -267,3 +267,24 @@ fn admit(guards: &Guards<'_>) -> Result<(), Rejected> {
 fn count(guards: &Guards<'_>, success: bool) {
     guards.count(time::now(), success);
 }
+
+/// The limits of a tower policy or a reqwest middleware, each a `static` or an `Arc` that
+/// every request shares.
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Owned {
+    pub(crate) budget: Option<Shared<RetryBudget>>,
+    pub(crate) breaker: Option<Shared<CircuitBreaker>>,
+    pub(crate) throttle: Option<Shared<Throttle>>,
+}
+
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+impl Owned {
+    /// The breaker and the throttle, as the engine takes them.
+    pub(crate) fn guards(&self) -> Guards<'_> {
+        Guards {
+            breaker: self.breaker.as_deref(),
+            throttle: self.throttle.as_deref(),
+        }
+    }
+}

@@ -47,7 +47,7 @@ use pin_project_lite::pin_project;
 
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::on_give_up;
-use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Verdict};
+use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry};
 #[cfg(feature = "tonic")]
 use crate::http::grpc;
 pub use crate::http::replay::{
@@ -57,7 +57,7 @@ pub use crate::http::{Class, Resendable};
 pub use service::{ResponseFuture, Retry, RetryLayer};
 
 mod service;
-use crate::limits::{CircuitBreaker, Guards, Limits, Rejected, RetryBudget, Shared, Throttle};
+use crate::limits::{CircuitBreaker, Limits, Owned, Rejected, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, MaybeSleep, Timing, sleep_async};
 
@@ -608,24 +608,6 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
     }
 }
 
-/// The limits of a tower policy, each a `static` or an `Arc` that every request's copy
-/// shares.
-#[derive(Debug, Clone, Default)]
-struct Owned {
-    budget: Option<Shared<RetryBudget>>,
-    breaker: Option<Shared<CircuitBreaker>>,
-    throttle: Option<Shared<Throttle>>,
-}
-
-impl Owned {
-    fn guards(&self) -> Guards<'_> {
-        Guards {
-            breaker: self.breaker.as_deref(),
-            throttle: self.throttle.as_deref(),
-        }
-    }
-}
-
 /// The name the events give this front door.
 const FUNCTION: &str = "tower::Retry";
 
@@ -642,13 +624,6 @@ impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
         A: OnRetry<Result<Res, E>>,
         G: OnGiveUp<Result<Res, E>>,
     {
-        let verdict = match class {
-            Class::Success => Verdict::Success,
-            // A request that may not be sent again ends here, heard by the hooks and events.
-            Class::Retry(_) if !resend => Verdict::Declined,
-            Class::Retry(hint) => Verdict::Retryable(hint),
-            Class::Fail => Verdict::Declined,
-        };
         let guards = self.limits.guards();
         let limits = Limits {
             budget: self.limits.budget.as_deref(),
@@ -662,11 +637,7 @@ impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
         }
         let call = Call::new(&mut self.engine, &self.policy, limits, self.name);
         let hooks = (&self.on_retry, &self.on_give_up);
-        // A retryable failure that is not sent again is a failure all the same.
-        let failed = matches!(class, Class::Retry(_));
-        let delay = Judgement::classified(result, verdict)
-            .cut(failed)
-            .finish(call, hooks);
+        let delay = Judgement::classified(result, class, resend).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
 
