@@ -187,6 +187,54 @@ fn tokio_tokio_retry2((op, runtime): (Flaky, &tokio::runtime::Runtime)) -> Resul
     black_box(runtime.block_on(b::tokio_retry2(black_box(&op))))
 }
 
+/// The setup of the body benchmarks (not counted): one request of each kind through the
+/// layer and a retry, so that one-time work (the clock's origin) is not counted, then the
+/// service's number of failures.
+fn bodies(failures: u32) -> u32 {
+    use retry_benches::replay::{self, Server};
+    let mut layered = replay::layered(Server::new(1));
+    replay::send(&mut layered, http::Method::PUT, replay::unary());
+    let mut layered = replay::layered(Server::new(1));
+    replay::send(&mut layered, http::Method::PUT, replay::stream());
+    failures
+}
+
+// One request with a 16-byte `Clone` body, sent directly or through the layer.
+#[library_benchmark(setup = bodies)]
+#[bench::direct(u32::MAX)]
+#[bench::success(0)]
+#[bench::one_retry(1)]
+#[bench::two_retries(2)]
+fn body_unary_cloned(failures: u32) -> u16 {
+    b::replay::request(failures, b::replay::unary)
+}
+
+// One request with the same 16 bytes boxed (replayed), directly or through the layer.
+#[library_benchmark(setup = bodies)]
+#[bench::direct(u32::MAX)]
+#[bench::success(0)]
+#[bench::one_retry(1)]
+#[bench::two_retries(2)]
+fn body_unary_replayed(failures: u32) -> u16 {
+    b::replay::request(failures, b::replay::unary_boxed)
+}
+
+// One request with a 64 KiB stream in 16 chunks, boxed (replayed), directly or through
+// the layer.
+#[library_benchmark(setup = bodies)]
+#[bench::direct(u32::MAX)]
+#[bench::success(0)]
+#[bench::one_retry(1)]
+#[bench::two_retries(2)]
+fn body_stream_replayed(failures: u32) -> u16 {
+    b::replay::request(failures, b::replay::stream)
+}
+
+library_benchmark_group!(
+    name = bodies_through_tower;
+    benchmarks = body_unary_cloned, body_unary_replayed, body_stream_replayed
+);
+
 library_benchmark_group!(
     name = on_a_runtime;
     benchmarks = tokio_direct_call, tokio_attribute, tokio_tokio_retry2
@@ -202,4 +250,9 @@ library_benchmark_group!(
     benchmarks = async_direct_call, async_hand_loop, async_hand_loop_sleep, async_attribute, async_attribute_limited, async_attribute_500ms, async_builder, async_backon
 );
 
-main!(library_benchmark_groups = sync, asynchronous, on_a_runtime);
+main!(
+    library_benchmark_groups = sync,
+    asynchronous,
+    on_a_runtime,
+    bodies_through_tower
+);

@@ -14,6 +14,8 @@ use retry_runtime::{Backoff, CircuitBreaker, Policy, Rejected, Throttle, retry};
 use tokio_retry2::strategy::FixedInterval;
 use tokio_retry2::{Retry, RetryError};
 
+pub mod replay;
+
 /// Total attempts every wrapper makes at most.
 pub const MAX_ATTEMPTS: u32 = 5;
 
