@@ -1,7 +1,7 @@
-//! A front door for tower: [`RetryPolicy`] is a [`tower::retry::Policy`] built from the
-//! same [`Policy`] as `#[retry]` (schedule, jitter, deadline, budget, server hints, hooks),
-//! so that any `Service` whose requests can be cloned (a hyper client, say) retries with one
-//! `layer(..)`.
+//! A front door for tower: [`RetryPolicy`] is built from the same [`Policy`] as `#[retry]`
+//! (schedule, jitter, deadline, budget, limits, server hints, hooks), and its
+//! [`layer`](RetryPolicy::layer) retries any `Service` with one `layer(..)` line: a hyper
+//! client, a tonic `Channel`, axum's outbound calls.
 //!
 //! ```
 //! use retry_runtime::Policy;
@@ -25,8 +25,10 @@
 //! # }
 //! ```
 //!
-//! For HTTP there is a ready classifier, [`RetryPolicy::http`]: connection errors, 5xx and
-//! 429 are retried, and `Retry-After` is the server's hint (see "Server hints" in the crate
+//! # HTTP
+//!
+//! [`RetryPolicy::http`] is the ready classifier for HTTP: connection errors, 5xx and 429
+//! are retried, and `Retry-After` is the server's hint (see "Server hints" in the crate
 //! docs: it can lengthen a delay up to `max_delay`, or 60 s, never shorten it).
 //!
 //! Whether a request may be sent again is the front door's rule, not the classifier's: an
@@ -34,10 +36,54 @@
 //! OPTIONS, TRACE, PUT, DELETE), whichever classifier is used, a closure included, unless
 //! [`RetryPolicy::retry_all_methods`] says otherwise. A request that is not resent still
 //! reaches `on_give_up` (with [`StopReason::NotRetryable`](crate::StopReason)) and the
-//! events; for that tower needs a copy of it, so it is cloned as any other. Other request
-//! types say whether they may be resent with [`Resendable`].
+//! events, and nothing is kept of it. Other request types say whether they may be resent
+//! with [`Resendable`].
 //!
-//! Requests are cloned for each attempt; one that cannot be cloned is sent once.
+//! # Bodies that cannot be cloned
+//!
+//! `RetryPolicy::http` and `RetryPolicy::grpc` keep each request as [`Bodies`] does: a
+//! `Clone` body is cloned for the next attempt, and a boxed one (http-body-util's `BoxBody`
+//! and `UnsyncBoxBody`, `tonic::body::Body`) is replayed. The first attempt's body is
+//! kept as the inner service reads it (never ahead of it: back-pressure is the
+//! connection's), as `Bytes` handles rather than copies, up to
+//! [`replay_limit`](RetryPolicy::replay_limit) bytes per call (1 MiB unless set); a retry
+//! sends what was kept, then reads on from the original. A body the inner service dropped
+//! unread or half read (a refused connection, a reset stream) is given back, so the retry
+//! sends all of it. A body that outgrows the limit commits the call: its answer is returned
+//! as it is (`on_give_up` hears [`StopReason::NotRetryable`](crate::StopReason)). Which body
+//! types are replayed and which cloned is [`ReplayBody`]'s to say; a `Clone` body of your
+//! own needs one line (`impl ReplayBody for MyBody { type Resend = ByClone; }`).
+//! [`RetryPolicy::new`] clones whole requests ([`CloneIt`]); [`RetryPolicy::clone_requests`]
+//! takes any other way.
+//!
+//! # gRPC
+//!
+//! With the `tonic` feature, [`RetryPolicy::grpc`] retries gRPC calls as gRFC A6 says (see
+//! [`Grpc`]): a tonic client over a `Channel` takes it in one line, and its request bodies,
+//! unary and streamed, are replayed.
+//!
+//! ```
+//! use retry_runtime::Policy;
+//! use retry_runtime::tower::RetryPolicy;
+//! use std::time::Duration;
+//! use tower::ServiceBuilder;
+//!
+//! const POLICY: Policy = Policy::new().max_attempts(4).base(Duration::from_millis(50));
+//!
+//! # #[cfg(feature = "tonic")]
+//! # fn with<Channel>(channel: Channel) {
+//! // `channel`: a `tonic::transport::Channel`.
+//! let service = ServiceBuilder::new()
+//!     .layer(RetryPolicy::grpc(POLICY).layer())
+//!     .service(channel);
+//! // let mut client = GreeterClient::new(service); // a tonic-generated client
+//! # let _ = service;
+//! # }
+//! ```
+//!
+//! The layer is [`Retry`], a service of this crate's (not tower's `Retry`): it keeps each
+//! request as above and marks gRPC retries. `RetryPolicy` is also a
+//! [`tower::retry::Policy`], for tower's own middleware with requests that can be cloned.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -414,7 +460,9 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
         self
     }
 
-    /// How a request is cloned for the next attempt (`None`: it is sent once).
+    /// How a request is kept for the next attempt: any [`Keep`], such as [`CloneIt`] (whole
+    /// requests cloned), [`Bodies`] (`http::Request`s by their body, replayed when it cannot
+    /// be cloned), or a `Fn(&Req) -> Option<Req>` (`None`: it is sent once).
     pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
         replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, engine)
     }
