@@ -5,7 +5,7 @@
 //!
 //! The service reads each call's request body whole, records its bytes and the call's
 //! `grpc-previous-rpc-attempts`, then answers as its script says: a status in a trailers-only
-//! response (with a pushback header, if given), a 503 with no gRPC status, a response that
+//! response (with a pushback header, if given), an HTTP status with no gRPC status, a response that
 //! fails after its headers, or the echo of the messages it received.
 
 use std::collections::VecDeque;
@@ -32,8 +32,8 @@ pub enum Answer {
     Echo,
     /// A trailers-only response with this status, and this `grpc-retry-pushback-ms`.
     Status(Code, Option<&'static str>),
-    /// An HTTP 503 with no gRPC status at all (a proxy in front of the service, say).
-    Http503,
+    /// This HTTP status with no gRPC status at all (a proxy in front of the service, say).
+    Http(u16),
     /// Response headers, then `UNAVAILABLE` in the trailers: the call has started.
     FailAfterHeaders,
 }
@@ -177,8 +177,8 @@ impl tower::Service<http::Request<Body>> for Scripted {
                     }
                     status.into_http()
                 }
-                Answer::Http503 => http::Response::builder()
-                    .status(503)
+                Answer::Http(status) => http::Response::builder()
+                    .status(status)
                     .body(Body::empty())
                     .expect("a response"),
                 Answer::FailAfterHeaders => {

@@ -75,7 +75,7 @@ async fn unavailable_is_retried_and_each_retry_says_how_many_came_before() {
 
 #[tokio::test]
 async fn a_client_stream_is_replayed_to_every_attempt() {
-    let server = server([unavailable(), Answer::Http503]).await;
+    let server = server([unavailable(), Answer::Http(503)]).await;
     let mut client = client(&server).await;
     let messages = ["one", "two", "three"].map(|m| Bytes::from_static(m.as_bytes()));
     let (answer, _) = testing::record_async(client.collect(messages.to_vec())).await;
@@ -131,6 +131,40 @@ async fn a_negative_or_malformed_pushback_means_do_not_retry() {
         assert_eq!(server.received().len(), 1);
         assert_eq!(*heard.lock().unwrap(), [(StopReason::NotRetryable, 1)]);
     }
+}
+
+#[tokio::test]
+async fn http_statuses_without_grpc_status_are_classified_as_grpc_maps_them() {
+    // 429, 502, 503 and 504 are UNAVAILABLE: retried.
+    let retried = [429, 502, 503, 504].map(Answer::Http);
+    let server = server(retried).await;
+    let mut client = client_with(&server, RetryPolicy::grpc(POLICY.max_attempts(5))).await;
+    let (answer, _) = testing::record_async(client.unary(Bytes::from_static(b"x"))).await;
+    assert_eq!(answer.unwrap(), "x");
+    assert_eq!(server.received().len(), 5);
+    // Any other is not (a 404 is UNIMPLEMENTED).
+    let server = self::server([Answer::Http(404)]).await;
+    let mut client = self::client(&server).await;
+    let (answer, _) = testing::record_async(client.unary(Bytes::from_static(b"x"))).await;
+    assert_eq!(answer.unwrap_err().code(), Code::Unimplemented);
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_past_the_default_limit_of_1_mib_is_sent_once() {
+    let server = server([unavailable()]).await;
+    let mut client = client(&server).await;
+    let message = Bytes::from(vec![1; (1 << 20) + 1]);
+    let (answer, _) = testing::record_async(client.unary(message)).await;
+    assert_eq!(answer.unwrap_err().code(), Code::Unavailable);
+    assert_eq!(server.received().len(), 1);
+    // Just under it (with gRPC's 5-byte frame header), the call is retried.
+    let server = self::server([unavailable()]).await;
+    let mut client = self::client(&server).await;
+    let message = Bytes::from(vec![1; (1 << 20) - 5]);
+    let (answer, _) = testing::record_async(client.unary(message.clone())).await;
+    assert_eq!(answer.unwrap(), message);
+    assert_eq!(server.received().len(), 2);
 }
 
 #[tokio::test]

@@ -229,6 +229,11 @@ impl<Req, F: Fn(&Req) -> Option<Req>> CloneRequest<Req> for F {
 
 /// How a call keeps its request to send it again: by cloning it (any [`CloneRequest`]), or
 /// by its body ([`Bodies`], which replays bodies that cannot be cloned).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot keep a `{Req}` to send it again",
+    note = "`Bodies` (of `RetryPolicy::http` and `grpc`) keeps an `http::Request` whose body implements `ReplayBody`: `impl ReplayBody for MyBody {{ type Resend = ByClone; }}` for a `Clone` body of your own",
+    note = "`CloneIt` (of `RetryPolicy::new`) keeps a request that is `Clone`"
+)]
 pub trait Keep<Req> {
     /// What a call keeps of its request.
     type Kept;
