@@ -4,7 +4,6 @@
 #![cfg(feature = "tokio")]
 #![allow(clippy::float_cmp)] // probabilities of 0.0 and whole token counts are exact
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -35,15 +34,18 @@ impl From<TimedOut> for Error {
     }
 }
 
-/// What `on_give_up` was told last: (attempts, reason).
-static GAVE_UP: Mutex<Option<(u32, StopReason)>> = Mutex::new(None);
+thread_local! {
+    /// What `on_give_up` was told last on this thread: (attempts, reason). Per thread, as
+    /// the tests run in parallel, each on a current-thread runtime of its own.
+    static GAVE_UP: std::cell::Cell<Option<(u32, StopReason)>> = const { std::cell::Cell::new(None) };
+}
 
 fn heard<R>(give_up: &GiveUp<'_, R>) {
-    *GAVE_UP.lock().unwrap() = Some((give_up.attempts, give_up.reason));
+    GAVE_UP.set(Some((give_up.attempts, give_up.reason)));
 }
 
 fn last_give_up() -> Option<(u32, StopReason)> {
-    GAVE_UP.lock().unwrap().take()
+    GAVE_UP.take()
 }
 
 fn rejected(result: Result<(), Error>) -> Rejected {
