@@ -53,6 +53,21 @@ impl FlakyServer {
         Self::serve(listener, script)
     }
 
+    /// Starts the service on `127.0.0.1` with `fail` 503s first (with `Retry-After:
+    /// retry_after`, when given), as the tests of the HTTP doors want it.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound.
+    pub async fn failing(fail: u32, retry_after: Option<u32>) -> Self {
+        let script = Script {
+            hang: 0,
+            fail,
+            retry_after,
+        };
+        Self::start(script).await.expect("a loopback port")
+    }
+
     /// Starts the service on `listener`, bound already (to a port a client was refused
     /// on, say).
     ///

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use retry_examples::{FlakyServer, Script};
+use retry_examples::FlakyServer;
 use retry_runtime::reqwest::{Answer, RetryMiddleware};
 use retry_runtime::{Attempt, GiveUp, Policy, RetryBudget, StopReason, testing};
 
@@ -25,13 +25,7 @@ fn client(middleware: impl reqwest_middleware::Middleware) -> ClientWithMiddlewa
 }
 
 async fn server(fail: u32, retry_after: Option<u32>) -> FlakyServer {
-    FlakyServer::start(Script {
-        hang: 0,
-        fail,
-        retry_after,
-    })
-    .await
-    .expect("a loopback port")
+    FlakyServer::failing(fail, retry_after).await
 }
 
 #[tokio::test]

@@ -48,13 +48,7 @@ async fn send(
 }
 
 async fn server(fail: u32, retry_after: Option<u32>) -> FlakyServer {
-    FlakyServer::start(Script {
-        hang: 0,
-        fail,
-        retry_after,
-    })
-    .await
-    .expect("a loopback port")
+    FlakyServer::failing(fail, retry_after).await
 }
 
 #[tokio::test]
