@@ -296,8 +296,9 @@ impl<B: ReplayBody> Keep<http::Request<B>> for Bodies {
     }
 }
 
-/// A [`tower::retry::Policy`] from a [`Policy`] and a classifier: see the
-/// [module docs](self). Each request gets its own copy, with a fresh call state.
+/// A [`Policy`], a classifier and a way to keep requests, for the layer of
+/// [`layer`](Self::layer) (and a [`tower::retry::Policy`] for tower's own middleware): see
+/// the [module docs](self). Each request gets its own copy, with a fresh call state.
 #[derive(Debug)]
 pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep> {
     policy: Policy,
