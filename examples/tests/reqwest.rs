@@ -195,3 +195,21 @@ async fn an_open_breaker_refuses_first_attempts_with_rejected() {
         [(StopReason::Attempts, 2), (StopReason::CircuitOpen, 0)]
     );
 }
+
+#[tokio::test]
+async fn on_success_hears_a_success_after_retries() {
+    let server = server(2, None).await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let middleware = RetryMiddleware::http(POLICY).on_success(
+        move |s: &retry_runtime::Succeeded<'_, Answer>| {
+            log.lock()
+                .unwrap()
+                .push((s.attempts, s.value().map(reqwest::Response::status)));
+        },
+    );
+    let client = client(middleware);
+    let (response, _) = testing::record_async(client.get(server.url()).send()).await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(*heard.lock().unwrap(), [(3, Some(reqwest::StatusCode::OK))]);
+}

@@ -296,3 +296,25 @@ async fn a_refused_connection_leaves_the_body_unread_for_the_retry() {
         .expect("started on the retry");
     assert_eq!(server.bodies(), ["not lost"]);
 }
+
+#[tokio::test]
+async fn on_success_hears_a_success_after_retries() {
+    let server = server(2, None).await;
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let layer = RetryPolicy::http(Policy::new().max_attempts(4).base(MS))
+        .on_success(move |s: &retry_runtime::Succeeded<'_, Answer>| {
+            let status = s.value().map(http::Response::status);
+            log.lock().unwrap().push((s.attempts, status));
+        })
+        .layer();
+    let mut client = ServiceBuilder::new().layer(layer).service(hyper());
+    let call = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("GET", &server.url()));
+    let (response, _) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 200);
+    assert_eq!(*heard.lock().unwrap(), [(3, Some(http::StatusCode::OK))]);
+}

@@ -245,6 +245,14 @@ pub(crate) const KEYS: &[Key] = &[
         example: "on_give_up = |give_up| log(give_up)",
         emit: judge(true),
     },
+    Key {
+        name: "on_success",
+        form: Form::Expr {
+            what: "a closure or fn `Fn(&Succeeded<'_, R>)`",
+        },
+        example: "on_success = |succeeded| log(succeeded)",
+        emit: judge(true),
+    },
     BREAKER,
     THROTTLE,
     REJECTED,

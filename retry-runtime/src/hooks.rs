@@ -1,5 +1,6 @@
 //! What the hooks are told: [`Attempt`] before each sleep (`on_retry`), [`GiveUp`] when a
-//! call gives up (`on_give_up`), with the [`StopReason`].
+//! call gives up (`on_give_up`), with the [`StopReason`], and [`Succeeded`] when it returns
+//! a success (`on_success`).
 
 use std::fmt;
 use std::time::Duration;
@@ -139,6 +140,65 @@ impl<R> Clone for GiveUp<'_, R> {
 }
 
 impl<R> Copy for GiveUp<'_, R> {}
+
+/// What `on_success` is told when a call returns a success: with `on_retry` and
+/// `on_give_up`, every call ends in exactly one hook, so "succeeded after retries" can be
+/// counted.
+///
+/// `R` is the retried function's return type. A success that `when_ok` still wanted to
+/// retry, returned when the attempts ran out, goes to `on_give_up` instead.
+///
+/// ```
+/// use retry_runtime::{retry, Succeeded};
+/// use std::sync::atomic::{AtomicU32, Ordering};
+///
+/// static AFTER_RETRIES: AtomicU32 = AtomicU32::new(0);
+///
+/// fn count(succeeded: &Succeeded<'_, Result<u32, String>>) {
+///     if succeeded.attempts > 1 {
+///         AFTER_RETRIES.fetch_add(1, Ordering::Relaxed);
+///     }
+/// }
+///
+/// static CALLS: AtomicU32 = AtomicU32::new(0);
+///
+/// #[retry(max = 3, base = "0s", on_success = count)]
+/// fn flaky() -> Result<u32, String> {
+///     match CALLS.fetch_add(1, Ordering::Relaxed) {
+///         0 => Err("once".into()),
+///         n => Ok(n),
+///     }
+/// }
+///
+/// assert_eq!(flaky(), Ok(1));
+/// assert_eq!(AFTER_RETRIES.load(Ordering::Relaxed), 1);
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Succeeded<'a, R> {
+    /// The attempts made, the successful one included.
+    pub attempts: u32,
+    /// Time since the first attempt started (zero when no hook or deadline reads the clock
+    /// and the first attempt succeeded).
+    pub elapsed: Duration,
+    /// The success being returned.
+    pub outcome: &'a R,
+}
+
+impl<R: Outcome> Succeeded<'_, R> {
+    /// The success value.
+    pub fn value(&self) -> Option<&R::Success> {
+        self.outcome.success()
+    }
+}
+
+impl<R> Clone for Succeeded<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Succeeded<'_, R> {}
 
 /// Why a call returned an outcome that it could not improve on: see
 /// [`GiveUp`](crate::GiveUp).

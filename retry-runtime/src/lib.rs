@@ -70,7 +70,7 @@ pub mod __private {
 pub use attempts::{Cut, TimedOut, TimeoutOutcome};
 pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
-pub use hooks::{Attempt, GiveUp, StopReason};
+pub use hooks::{Attempt, GiveUp, StopReason, Succeeded};
 pub use http::{retry_after, retry_after_at};
 pub use limits::{
     BreakerState, CircuitBreaker, Rejected, RejectedOutcome, RetryBudget, Shared, Throttle,

@@ -28,7 +28,7 @@ use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
 use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
-use crate::engine::{Sealed, assess, on_give_up, on_retry, timed};
+use crate::engine::{Sealed, assess, on_give_up, on_retry, on_success, timed};
 use crate::hooks::{Attempt, StopReason};
 use crate::limits::{Reject, Rejected};
 use crate::outcome::Outcome;
@@ -255,6 +255,8 @@ where
             if let Some(reason) = reason {
                 call.give_up(reason, error);
                 on_give_up(call.engine, rules.on_give_up(), reason, &outcome);
+            } else if verdict == Verdict::Success {
+                on_success(call.engine, rules.on_success(), &outcome);
             }
             return Poll::Ready(Some(outcome));
         }

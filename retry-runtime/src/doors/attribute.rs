@@ -33,9 +33,9 @@ use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
 use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
 use crate::engine::{
-    Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, Rules,
+    Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess, Rules,
 };
-use crate::hooks::{Attempt, GiveUp};
+use crate::hooks::{Attempt, GiveUp, Succeeded};
 use crate::limits::{
     CircuitBreaker, Guard, Guarded, Guarding, Guards, Limits, Reject, Rejected, RejectedOutcome,
     RetryBudget, Throttle, Unguarded,
@@ -127,6 +127,7 @@ impl CallState {
             function,
             on_retry: NoHook,
             on_give_up: NoHook,
+            on_success: NoHook,
         }
     }
 
@@ -190,7 +191,7 @@ impl CallState {
 
 /// The verdict on one outcome, refined by the attribute's keys, then read with `next`.
 #[must_use]
-pub struct Judge<'a, R, A = NoHook, G = NoHook, L = Unguarded> {
+pub struct Judge<'a, R, A = NoHook, G = NoHook, L = Unguarded, U = NoHook> {
     judgement: Judgement<'a, R>,
     engine: &'a mut Engine,
     policy: &'a Policy,
@@ -200,9 +201,10 @@ pub struct Judge<'a, R, A = NoHook, G = NoHook, L = Unguarded> {
     function: &'static str,
     on_retry: A,
     on_give_up: G,
+    on_success: U,
 }
 
-impl<R: Outcome, A, G, L> Judge<'_, R, A, G, L> {
+impl<R: Outcome, A, G, L, U> Judge<'_, R, A, G, L, U> {
     /// `when`: a failure is retried only when `retry_if` returns `true`.
     #[inline]
     pub fn when(mut self, retry_if: impl Fn(&R::Failure) -> bool) -> Self {
@@ -227,7 +229,7 @@ impl<R: Outcome, A, G, L> Judge<'_, R, A, G, L> {
 }
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
-impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
+impl<'a, R, A, G, L: Guarding<'a>, U> Judge<'a, R, A, G, L, U> {
     /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
     #[inline]
     pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
@@ -237,7 +239,7 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
 
     /// `breaker`: the circuit breaker that counts this call's attempts.
     #[inline]
-    pub fn breaker(self, breaker: &'a CircuitBreaker) -> Judge<'a, R, A, G, Guards<'a>> {
+    pub fn breaker(self, breaker: &'a CircuitBreaker) -> Judge<'a, R, A, G, Guards<'a>, U> {
         self.with_guards(|guards| Guards {
             breaker: Some(breaker),
             ..guards
@@ -246,7 +248,7 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
 
     /// `throttle`: the adaptive throttle that counts this call's attempts.
     #[inline]
-    pub fn throttle(self, throttle: &'a Throttle) -> Judge<'a, R, A, G, Guards<'a>> {
+    pub fn throttle(self, throttle: &'a Throttle) -> Judge<'a, R, A, G, Guards<'a>, U> {
         self.with_guards(|guards| Guards {
             throttle: Some(throttle),
             ..guards
@@ -257,8 +259,8 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
     fn with_guards(
         self,
         set: impl FnOnce(Guards<'a>) -> Guards<'a>,
-    ) -> Judge<'a, R, A, G, Guards<'a>> {
-        replace!(Judge, self, guards: set(self.guards.into_guards()); judgement, engine, policy, budget, cut, function, on_retry, on_give_up)
+    ) -> Judge<'a, R, A, G, Guards<'a>, U> {
+        replace!(Judge, self, guards: set(self.guards.into_guards()); judgement, engine, policy, budget, cut, function, on_retry, on_give_up, on_success)
     }
 
     /// Whether `attempt_timeout` cut the attempt: the breaker and the throttle count it as
@@ -271,18 +273,27 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
 
     /// `on_retry`: called before each sleep.
     #[inline]
-    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G, L> {
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Judge<'a, R, F, G, L, U> {
         self.with_hooks(|_, on_give_up| (hook, on_give_up))
     }
 
     /// `on_give_up`: called once when the call gives up.
     #[inline]
-    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F, L> {
+    pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(self, hook: F) -> Judge<'a, R, A, F, L, U> {
         self.with_hooks(|on_retry, _| (on_retry, hook))
     }
 
+    /// `on_success`: called once when the call returns a success.
     #[inline]
-    fn with_hooks<A2, G2>(self, hooks: impl FnOnce(A, G) -> (A2, G2)) -> Judge<'a, R, A2, G2, L> {
+    pub fn on_success<F: Fn(&Succeeded<'_, R>)>(self, hook: F) -> Judge<'a, R, A, G, L, F> {
+        replace!(Judge, self, on_success: hook; judgement, engine, policy, budget, guards, cut, function, on_retry, on_give_up)
+    }
+
+    #[inline]
+    fn with_hooks<A2, G2>(
+        self,
+        hooks: impl FnOnce(A, G) -> (A2, G2),
+    ) -> Judge<'a, R, A2, G2, L, U> {
         let (on_retry, on_give_up) = hooks(self.on_retry, self.on_give_up);
         Judge {
             judgement: self.judgement,
@@ -294,6 +305,7 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
             function: self.function,
             on_retry,
             on_give_up,
+            on_success: self.on_success,
         }
     }
 
@@ -303,8 +315,9 @@ impl<'a, R, A, G, L: Guarding<'a>> Judge<'a, R, A, G, L> {
     where
         A: OnRetry<R>,
         G: OnGiveUp<R>,
+        U: OnSuccess<R>,
     {
-        let hooks = (&self.on_retry, &self.on_give_up);
+        let hooks = (&self.on_retry, &self.on_give_up, &self.on_success);
         let limits = Limits {
             budget: self.budget,
             guards: self.guards.guards(),
@@ -398,11 +411,15 @@ pub struct Hedged<'p, R, S = DefaultSleep, L = OneByOne, K = Rules<'p>> {
 
 /// A [`Hedged`] with the keys `W`, `O`, `H`, `A`, `G` and the refusal setting `X` (see
 /// [`Rules`]).
-type Keyed<'p, R, S, L, W, O, H, A, G, X> = Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X>>;
+type Keyed<'p, R, S, L, W, O, H, A, G, X, U> = Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X, U>>;
+
+/// A [`Keyed`] once `rejected` is set.
+type Rejecting<'p, R, S, L, W, O, H, A, G, X, F, U> =
+    Keyed<'p, R, S, L, W, O, H, A, G, <X as Guard<'p>>::Converted<F>, U>;
 
 /// A [`Keyed`] once a breaker or a throttle is set.
-type Limited<'p, R, S, L, W, O, H, A, G, X> =
-    Keyed<'p, R, S, L, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>>;
+type Limited<'p, R, S, L, W, O, H, A, G, X, U> =
+    Keyed<'p, R, S, L, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>, U>;
 
 /// The start of a hedged `#[retry]` fn under `policy`, another attempt `hedge` after the
 /// last.
@@ -419,13 +436,15 @@ pub fn hedged<R: Outcome, P: Borrow<Policy> + ?Sized>(
     }
 }
 
-impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X>> {
+impl<'p, R: Outcome, S, L, W, O, H, A, G, X, U>
+    Hedged<'p, R, S, L, Rules<'p, W, O, H, A, G, X, U>>
+{
     /// `when`.
     #[inline]
     pub fn when<F: Fn(&R::Failure) -> bool>(
         self,
         retry_if: F,
-    ) -> Keyed<'p, R, S, L, F, O, H, A, G, X> {
+    ) -> Keyed<'p, R, S, L, F, O, H, A, G, X, U> {
         self.with_rules(|rules| rules.when(retry_if))
     }
 
@@ -434,13 +453,16 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn when_ok<F: Fn(&R::Success) -> bool>(
         self,
         retry_if: F,
-    ) -> Keyed<'p, R, S, L, W, F, H, A, G, X> {
+    ) -> Keyed<'p, R, S, L, W, F, H, A, G, X, U> {
         self.with_rules(|rules| rules.when_ok(retry_if))
     }
 
     /// `on_retry`: called as each hedged attempt starts.
     #[inline]
-    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(self, hook: F) -> Keyed<'p, R, S, L, W, O, H, F, G, X> {
+    pub fn on_retry<F: Fn(&Attempt<'_, R>)>(
+        self,
+        hook: F,
+    ) -> Keyed<'p, R, S, L, W, O, H, F, G, X, U> {
         self.with_rules(|rules| rules.on_retry(hook))
     }
 
@@ -449,8 +471,17 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn on_give_up<F: Fn(&GiveUp<'_, R>)>(
         self,
         hook: F,
-    ) -> Keyed<'p, R, S, L, W, O, H, A, F, X> {
+    ) -> Keyed<'p, R, S, L, W, O, H, A, F, X, U> {
         self.with_rules(|rules| rules.on_give_up(hook))
+    }
+
+    /// `on_success`.
+    #[inline]
+    pub fn on_success<F: Fn(&Succeeded<'_, R>)>(
+        self,
+        hook: F,
+    ) -> Keyed<'p, R, S, L, W, O, H, A, G, X, F> {
+        self.with_rules(|rules| rules.on_success(hook))
     }
 
     /// `budget`.
@@ -461,7 +492,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
 
     /// `breaker`.
     #[inline]
-    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, R, S, L, W, O, H, A, G, X>
+    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, R, S, L, W, O, H, A, G, X, U>
     where
         X: Guard<'p, Convert: Reject<R>>,
     {
@@ -470,7 +501,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
 
     /// `throttle`.
     #[inline]
-    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, R, S, L, W, O, H, A, G, X>
+    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, R, S, L, W, O, H, A, G, X, U>
     where
         X: Guard<'p, Convert: Reject<R>>,
     {
@@ -482,7 +513,7 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X> Hedged<'p, R, S, L, Rules<'p, W, O,
     pub fn rejected<F: Fn(Rejected) -> R::Failure>(
         self,
         convert: F,
-    ) -> Keyed<'p, R, S, L, W, O, H, A, G, X::Converted<F>>
+    ) -> Rejecting<'p, R, S, L, W, O, H, A, G, X, F, U>
     where
         X: Guard<'p>,
     {

@@ -25,7 +25,7 @@ use ::reqwest::{Request, Response};
 use http::Extensions;
 use reqwest_middleware::{Error, Middleware, Next};
 
-use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry};
+use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess};
 use crate::http::{Class, Resendable};
 use crate::limits::{CircuitBreaker, Limits, Owned, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
@@ -36,11 +36,12 @@ pub type Answer = Result<Response, Error>;
 
 /// Retries the requests of a `reqwest_middleware::ClientWithMiddleware` under a [`Policy`]:
 /// see the [module docs](self).
-pub struct RetryMiddleware<A = NoHook, G = NoHook, S = DefaultSleep> {
+pub struct RetryMiddleware<A = NoHook, G = NoHook, S = DefaultSleep, U = NoHook> {
     policy: Policy,
     limits: Owned,
     on_retry: A,
     on_give_up: G,
+    on_success: U,
     sleeper: S,
     all_methods: bool,
     name: &'static str,
@@ -55,6 +56,7 @@ impl RetryMiddleware {
             limits: Owned::default(),
             on_retry: NoHook,
             on_give_up: NoHook,
+            on_success: NoHook,
             sleeper: DefaultSleep,
             all_methods: false,
             name: "reqwest::RetryMiddleware",
@@ -62,7 +64,7 @@ impl RetryMiddleware {
     }
 }
 
-impl<A, G, S> RetryMiddleware<A, G, S> {
+impl<A, G, S, U> RetryMiddleware<A, G, S, U> {
     /// The name the `tracing` events give each call, where the attribute gives the fn's
     /// (`reqwest::RetryMiddleware` unless set).
     pub fn name(mut self, name: &'static str) -> Self {
@@ -101,22 +103,27 @@ impl<A, G, S> RetryMiddleware<A, G, S> {
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the attempt's [`Answer`].
-    pub fn on_retry<A2>(self, hook: A2) -> RetryMiddleware<A2, G, S> {
-        replace!(RetryMiddleware, self, on_retry: hook; policy, limits, on_give_up, sleeper, all_methods, name)
+    pub fn on_retry<A2>(self, hook: A2) -> RetryMiddleware<A2, G, S, U> {
+        replace!(RetryMiddleware, self, on_retry: hook; policy, limits, on_give_up, on_success, sleeper, all_methods, name)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
-    pub fn on_give_up<G2>(self, hook: G2) -> RetryMiddleware<A, G2, S> {
-        replace!(RetryMiddleware, self, on_give_up: hook; policy, limits, on_retry, sleeper, all_methods, name)
+    pub fn on_give_up<G2>(self, hook: G2) -> RetryMiddleware<A, G2, S, U> {
+        replace!(RetryMiddleware, self, on_give_up: hook; policy, limits, on_retry, on_success, sleeper, all_methods, name)
+    }
+
+    /// Called once when a request returns a success, as `on_success`.
+    pub fn on_success<U2>(self, hook: U2) -> RetryMiddleware<A, G, S, U2> {
+        replace!(RetryMiddleware, self, on_success: hook; policy, limits, on_retry, on_give_up, sleeper, all_methods, name)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
-    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryMiddleware<A, G, S2> {
-        replace!(RetryMiddleware, self, sleeper: sleeper; policy, limits, on_retry, on_give_up, all_methods, name)
+    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryMiddleware<A, G, S2, U> {
+        replace!(RetryMiddleware, self, sleeper: sleeper; policy, limits, on_retry, on_give_up, on_success, all_methods, name)
     }
 }
 
-impl<A, G, S> fmt::Debug for RetryMiddleware<A, G, S> {
+impl<A, G, S, U> fmt::Debug for RetryMiddleware<A, G, S, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryMiddleware")
             .field("policy", &self.policy)
@@ -137,10 +144,11 @@ fn classify(answer: &Answer) -> Class {
 
 #[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
 #[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
-impl<A, G, S> Middleware for RetryMiddleware<A, G, S>
+impl<A, G, S, U> Middleware for RetryMiddleware<A, G, S, U>
 where
     A: OnRetry<Answer> + Send + Sync + 'static,
     G: OnGiveUp<Answer> + Send + Sync + 'static,
+    U: OnSuccess<Answer> + Send + Sync + 'static,
     S: AsyncSleep + Send + Sync + 'static,
     S::Sleep: Send,
 {
@@ -156,7 +164,7 @@ where
             budget: self.limits.budget.as_deref(),
             guards: guards.get(),
         };
-        let hooks = (&self.on_retry, &self.on_give_up);
+        let hooks = (&self.on_retry, &self.on_give_up, &self.on_success);
         let mut engine = Engine::new(&self.policy, true, Timing::Async);
         if let Err(rejected) = engine.admit_first(limits) {
             let refused: Answer = Err(Error::middleware(rejected));

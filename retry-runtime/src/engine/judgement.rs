@@ -8,9 +8,9 @@ use std::time::Duration;
 use super::call::Call;
 use super::describe::Described;
 use super::events::Event;
-use super::keys::{Hint, OnGiveUp, OnRetry, Predicate};
+use super::keys::{Hint, OnGiveUp, OnRetry, OnSuccess, Predicate};
 use super::state::{Engine, Step, Verdict};
-use crate::hooks::{Attempt, GiveUp, StopReason};
+use crate::hooks::{Attempt, GiveUp, StopReason, Succeeded};
 #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
 use crate::http::Class;
 use crate::outcome::Outcome;
@@ -140,15 +140,16 @@ impl<'a, R> Judgement<'a, R> {
     }
 
     /// The delay before the next attempt, or `None` to return the outcome. A success costs
-    /// only the budget's refund; the rest is the engine's.
+    /// only the budget's refund (and `on_success`, if set); the rest is the engine's.
     #[inline]
     pub(crate) fn finish(
         self,
         call: Call<'_>,
-        hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
+        hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>, &impl OnSuccess<R>),
     ) -> Option<Duration> {
         if self.verdict == Verdict::Success {
             call.limits.succeeded();
+            on_success(call.engine, hooks.2, self.outcome);
             return None;
         }
         // The breaker and the throttle count the attempt, if the call has them (an outcome
@@ -169,7 +170,7 @@ fn finish_unsuccessful<R>(
     verdict: Verdict,
     event: Event<'_>,
     outcome: &R,
-    hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>),
+    hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>, &impl OnSuccess<R>),
 ) -> Option<Duration> {
     let Call {
         engine,
@@ -216,6 +217,18 @@ pub(crate) fn on_give_up<R, G: OnGiveUp<R>>(
             attempts: engine.attempt(),
             elapsed: engine.elapsed(),
             reason,
+            outcome,
+        });
+    }
+}
+
+/// Calls `hook`, if one is set, as the call returns a success.
+#[inline]
+pub(crate) fn on_success<R, U: OnSuccess<R>>(engine: &Engine, hook: &U, outcome: &R) {
+    if U::SET {
+        hook.on_success(&Succeeded {
+            attempts: engine.attempt(),
+            elapsed: engine.elapsed(),
             outcome,
         });
     }

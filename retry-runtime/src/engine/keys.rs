@@ -1,10 +1,11 @@
 //! The keys that judge an outcome and hear of the call, as traits: `when` and `when_ok`
-//! ([`Predicate`]), `hint` ([`Hint`]), `on_retry` ([`OnRetry`]) and `on_give_up`
-//! ([`OnGiveUp`]), each implemented by closures and by a type that stands for "not given".
+//! ([`Predicate`]), `hint` ([`Hint`]), `on_retry` ([`OnRetry`]), `on_give_up`
+//! ([`OnGiveUp`]) and `on_success` ([`OnSuccess`]), each implemented by closures and by a
+//! type that stands for "not given".
 
 use std::time::Duration;
 
-use crate::hooks::{Attempt, GiveUp};
+use crate::hooks::{Attempt, GiveUp, Succeeded};
 
 /// `when` and `when_ok`: a closure or fn `Fn(&T) -> bool`, [`Always`] or [`Never`].
 pub trait Predicate<T: ?Sized> {
@@ -81,9 +82,30 @@ pub trait OnGiveUp<R> {
     fn on_give_up(&self, give_up: &GiveUp<'_, R>);
 }
 
+/// `on_success`: a closure or fn `Fn(&Succeeded<'_, R>)`, or [`NoHook`].
+pub trait OnSuccess<R> {
+    /// Whether this hook reads [`Succeeded::elapsed`] (so the call must read the clock).
+    const SET: bool = true;
+    /// Called once when the call returns a success.
+    fn on_success(&self, succeeded: &Succeeded<'_, R>);
+}
+
 /// No hook.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoHook;
+
+impl<R> OnSuccess<R> for NoHook {
+    const SET: bool = false;
+    #[inline]
+    fn on_success(&self, _: &Succeeded<'_, R>) {}
+}
+
+impl<R, F: Fn(&Succeeded<'_, R>)> OnSuccess<R> for F {
+    #[inline]
+    fn on_success(&self, succeeded: &Succeeded<'_, R>) {
+        self(succeeded);
+    }
+}
 
 impl<R> OnRetry<R> for NoHook {
     const SET: bool = false;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::call::Call;
 use super::describe::Described;
 use super::judgement::Judgement;
-use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate};
+use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate};
 use super::state::Engine;
 use crate::limits::{
     CircuitBreaker, Guard, Guarded, Limits, Reject, RetryBudget, Throttle, Unguarded,
@@ -19,7 +19,16 @@ use sealed::Sealed;
 /// each outcome, the limits the call consults, and (`X`) how a call a limit refuses before
 /// its first attempt becomes an outcome.
 #[derive(Debug, Clone, Copy)]
-pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook, X = Unguarded> {
+pub struct Rules<
+    'b,
+    W = Always,
+    O = Never,
+    H = NoHint,
+    A = NoHook,
+    G = NoHook,
+    X = Unguarded,
+    U = NoHook,
+> {
     pub(crate) when: W,
     pub(crate) when_ok: O,
     pub(crate) hint: H,
@@ -27,6 +36,7 @@ pub struct Rules<'b, W = Always, O = Never, H = NoHint, A = NoHook, G = NoHook, 
     pub(crate) on_give_up: G,
     pub(crate) budget: Option<&'b RetryBudget>,
     pub(crate) reject: X,
+    pub(crate) on_success: U,
 }
 
 impl Rules<'_> {
@@ -39,43 +49,49 @@ impl Rules<'_> {
             on_give_up: NoHook,
             budget: None,
             reject: Unguarded,
+            on_success: NoHook,
         }
     }
 }
 
 /// The keys as the doors set them, each setter changing one key's type.
-impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
+impl<'b, W, O, H, A, G, X, U> Rules<'b, W, O, H, A, G, X, U> {
     /// `when`.
-    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X> {
-        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, reject)
+    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X, U> {
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, reject, on_success)
     }
 
     /// `when_ok`.
-    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X> {
-        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, reject)
+    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X, U> {
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, reject, on_success)
     }
 
     /// `hint`.
-    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X> {
-        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, reject)
+    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X, U> {
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, reject, on_success)
     }
 
     /// `on_retry`.
-    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X> {
-        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, reject)
+    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X, U> {
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, reject, on_success)
     }
 
     /// `on_give_up`.
-    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X> {
-        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, reject)
+    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X, U> {
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, reject, on_success)
+    }
+
+    /// `on_success`.
+    pub(crate) fn on_success<F>(self, hook: F) -> Rules<'b, W, O, H, A, G, X, F> {
+        replace!(Rules, self, on_success: hook; when, when_ok, hint, on_retry, on_give_up, budget, reject)
     }
 
     /// `rejected`: how a call refused before its first attempt becomes an outcome.
-    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, X::Converted<F>>
+    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, X::Converted<F>, U>
     where
         X: Guard<'b>,
     {
-        replace!(Rules, self, reject: self.reject.converted(convert); when, when_ok, hint, on_retry, on_give_up, budget)
+        replace!(Rules, self, reject: self.reject.converted(convert); when, when_ok, hint, on_retry, on_give_up, budget, on_success)
     }
 
     /// `budget`.
@@ -85,7 +101,7 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     }
 
     /// `breaker`: from now on a limit may refuse the call.
-    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Guarding<'b, W, O, H, A, G, X>
+    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Guarding<'b, W, O, H, A, G, X, U>
     where
         X: Guard<'b>,
     {
@@ -95,7 +111,7 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
     }
 
     /// `throttle`: from now on a limit may refuse the call.
-    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Guarding<'b, W, O, H, A, G, X>
+    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Guarding<'b, W, O, H, A, G, X, U>
     where
         X: Guard<'b>,
     {
@@ -104,17 +120,17 @@ impl<'b, W, O, H, A, G, X> Rules<'b, W, O, H, A, G, X> {
         rules
     }
 
-    fn guarded(self) -> Guarding<'b, W, O, H, A, G, X>
+    fn guarded(self) -> Guarding<'b, W, O, H, A, G, X, U>
     where
         X: Guard<'b>,
     {
-        replace!(Rules, self, reject: self.reject.into_guarded(); when, when_ok, hint, on_retry, on_give_up, budget)
+        replace!(Rules, self, reject: self.reject.into_guarded(); when, when_ok, hint, on_retry, on_give_up, budget, on_success)
     }
 }
 
 /// [`Rules`] once a breaker or a throttle is set.
-pub(crate) type Guarding<'b, W, O, H, A, G, X> =
-    Rules<'b, W, O, H, A, G, Guarded<'b, <X as Guard<'b>>::Convert>>;
+pub(crate) type Guarding<'b, W, O, H, A, G, X, U> =
+    Rules<'b, W, O, H, A, G, Guarded<'b, <X as Guard<'b>>::Convert>, U>;
 
 /// What a call's keys do with each outcome of type `R`: `when`, `when_ok` and `hint` judge
 /// it, `on_retry` and `on_give_up` hear of it, and the budget limits it. [`Rules`] is the one
@@ -131,6 +147,8 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     type OnRetry: OnRetry<R>;
     /// `on_give_up`.
     type OnGiveUp: OnGiveUp<R>;
+    /// `on_success`.
+    type OnSuccess: OnSuccess<R>;
     /// How a call refused before its first attempt becomes an outcome.
     type Reject: Reject<R>;
 
@@ -149,6 +167,9 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     /// `on_give_up`.
     #[doc(hidden)]
     fn on_give_up(&self) -> &Self::OnGiveUp;
+    /// `on_success`.
+    #[doc(hidden)]
+    fn on_success(&self) -> &Self::OnSuccess;
     /// `rejected`, or the outcome's own conversion.
     #[doc(hidden)]
     fn reject(&self) -> &Self::Reject;
@@ -165,7 +186,7 @@ pub(crate) mod sealed {
     }
 }
 
-impl<'b, W, O, H, A, G, X: Guard<'b>> sealed::Sealed for Rules<'b, W, O, H, A, G, X> {
+impl<'b, W, O, H, A, G, X: Guard<'b>, U> sealed::Sealed for Rules<'b, W, O, H, A, G, X, U> {
     #[inline]
     fn limits(&self) -> Limits<'_> {
         Limits {
@@ -175,7 +196,7 @@ impl<'b, W, O, H, A, G, X: Guard<'b>> sealed::Sealed for Rules<'b, W, O, H, A, G
     }
 }
 
-impl<'b, R, W, O, H, A, G, X> Keys<R> for Rules<'b, W, O, H, A, G, X>
+impl<'b, R, W, O, H, A, G, X, U> Keys<R> for Rules<'b, W, O, H, A, G, X, U>
 where
     R: Outcome,
     W: Predicate<R::Failure>,
@@ -184,12 +205,14 @@ where
     A: OnRetry<R>,
     G: OnGiveUp<R>,
     X: Reject<R> + Guard<'b>,
+    U: OnSuccess<R>,
 {
     type When = W;
     type WhenOk = O;
     type Hint = H;
     type OnRetry = A;
     type OnGiveUp = G;
+    type OnSuccess = U;
     type Reject = X;
 
     #[inline]
@@ -218,6 +241,11 @@ where
     }
 
     #[inline]
+    fn on_success(&self) -> &U {
+        &self.on_success
+    }
+
+    #[inline]
     fn reject(&self) -> &X {
         &self.reject
     }
@@ -225,7 +253,9 @@ where
 
 /// Whether the hooks of `K` read the elapsed time.
 pub(crate) fn timed<R: Outcome, K: Keys<R>>() -> bool {
-    <K::OnRetry as OnRetry<R>>::SET || <K::OnGiveUp as OnGiveUp<R>>::SET
+    <K::OnRetry as OnRetry<R>>::SET
+        || <K::OnGiveUp as OnGiveUp<R>>::SET
+        || <K::OnSuccess as OnSuccess<R>>::SET
 }
 
 /// What `when`, `when_ok` and `hint` make of `outcome`.
@@ -248,9 +278,10 @@ pub(crate) fn judge<R: Outcome, K: Keys<R>>(
     function: &'static str,
 ) -> Option<Duration> {
     let call = Call::new(engine, policy, Sealed::limits(keys), function);
-    assess(keys, outcome)
-        .cut(cut)
-        .finish(call, (keys.on_retry(), keys.on_give_up()))
+    assess(keys, outcome).cut(cut).finish(
+        call,
+        (keys.on_retry(), keys.on_give_up(), keys.on_success()),
+    )
 }
 
 /// Before a call's first attempt: `None` when the breaker and the throttle of `keys` let it

@@ -34,10 +34,10 @@ pub use crate::attempts::{
     HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
 pub use crate::engine::{
-    Always, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, Predicate, Rules,
+    Always, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate, Rules,
 };
 use crate::engine::{Engine, admit, judge, timed};
-use crate::hooks::{Attempt, GiveUp};
+use crate::hooks::{Attempt, GiveUp, Succeeded};
 use crate::limits::{CircuitBreaker, Rejected, RetryBudget, Throttle};
 pub use crate::limits::{Guard, Guarded, Reject, Unguarded};
 use crate::outcome::Outcome;
@@ -113,7 +113,11 @@ where
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
 /// A [`Retrying`] with the keys `W`, `O`, `H`, `A`, `G` and the refusal setting `X` (see
 /// [`Rules`]).
-type Keyed<'p, Op, M, W, O, H, A, G, X> = Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X>>;
+type Keyed<'p, Op, M, W, O, H, A, G, X, U> = Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U>>;
+
+/// A [`Keyed`] once a breaker or a throttle is set.
+type Limited<'p, Op, M, W, O, H, A, G, X, U> =
+    Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>, U>;
 pub(super) type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
 type Success<Op, M> = <Of<Op, M> as Outcome>::Success;
 
@@ -180,7 +184,7 @@ impl<'p, Op, M, K> Retrying<'p, Op, M, K> {
     }
 }
 
-impl<'p, Op, M, W, O, H, A, G, X> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X>>
+impl<'p, Op, M, W, O, H, A, G, X, U> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U>>
 where
     Op: Operation<M>,
 {
@@ -200,7 +204,7 @@ where
     ///     .call();
     /// assert_eq!((result, calls), (Err(404), 1));
     /// ```
-    pub fn when<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, F, O, H, A, G, X>>
+    pub fn when<F>(self, retry_if: F) -> Keyed<'p, Op, M, F, O, H, A, G, X, U>
     where
         F: Fn(&Failure<Op, M>) -> bool,
     {
@@ -226,7 +230,7 @@ where
     ///     .call();
     /// assert_eq!(status, Ok("done"));
     /// ```
-    pub fn when_ok<F>(self, retry_if: F) -> Retrying<'p, Op, M, Rules<'p, W, F, H, A, G, X>>
+    pub fn when_ok<F>(self, retry_if: F) -> Keyed<'p, Op, M, W, F, H, A, G, X, U>
     where
         F: Fn(&Success<Op, M>) -> bool,
     {
@@ -250,7 +254,7 @@ where
     /// });
     /// assert_eq!(delays, [Duration::from_secs(7); 2]);
     /// ```
-    pub fn hint<F>(self, hint: F) -> Retrying<'p, Op, M, Rules<'p, W, O, F, A, G, X>>
+    pub fn hint<F>(self, hint: F) -> Keyed<'p, Op, M, W, O, F, A, G, X, U>
     where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
@@ -295,10 +299,7 @@ where
     ///     .call();
     /// assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused);
     /// ```
-    pub fn breaker(
-        self,
-        breaker: &'p CircuitBreaker,
-    ) -> Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, X::Convert>>
+    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, Op, M, W, O, H, A, G, X, U>
     where
         X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
@@ -321,10 +322,7 @@ where
     /// }
     /// assert!(THROTTLE.probability() > 0.9);
     /// ```
-    pub fn throttle(
-        self,
-        throttle: &'p Throttle,
-    ) -> Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, X::Convert>>
+    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, Op, M, W, O, H, A, G, X, U>
     where
         X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
@@ -351,7 +349,7 @@ where
     ///     assert!(result.unwrap_err().starts_with(expected));
     /// }
     /// ```
-    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, X::Converted<F>>
+    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, X::Converted<F>, U>
     where
         F: Fn(Rejected) -> Failure<Op, M>,
         X: Guard<'p>,
@@ -374,7 +372,7 @@ where
     ///     .call();
     /// assert_eq!(retries.get(), 2);
     /// ```
-    pub fn on_retry<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, F, G, X>>
+    pub fn on_retry<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, F, G, X, U>
     where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
@@ -394,11 +392,36 @@ where
     ///     .on_give_up(|g| assert_eq!((g.attempts, g.reason), (3, StopReason::Attempts)))
     ///     .call();
     /// ```
-    pub fn on_give_up<F>(self, hook: F) -> Retrying<'p, Op, M, Rules<'p, W, O, H, A, F, X>>
+    pub fn on_give_up<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, F, X, U>
     where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
         self.with_rules(|rules| rules.on_give_up(hook))
+    }
+
+    /// `on_success`: called once with the [`Succeeded`] when the call returns a success
+    /// (a success that `when_ok` still wanted goes to `on_give_up`). With `on_retry` and
+    /// `on_give_up`, every call ends in exactly one hook.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// let mut calls = 0;
+    /// let _ = Policy::new()
+    ///     .base(Duration::ZERO)
+    ///     .retry(|| {
+    ///         calls += 1;
+    ///         if calls < 2 { Err("once") } else { Ok(calls) }
+    ///     })
+    ///     .on_success(|s| assert_eq!((s.attempts, s.value()), (2, Some(&2))))
+    ///     .call();
+    /// ```
+    pub fn on_success<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, G, X, F>
+    where
+        F: Fn(&Succeeded<'_, Of<Op, M>>),
+    {
+        self.with_rules(|rules| rules.on_success(hook))
     }
 }
 

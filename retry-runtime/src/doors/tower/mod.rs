@@ -93,7 +93,7 @@ use pin_project_lite::pin_project;
 
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::on_give_up;
-use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry};
+use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess};
 #[cfg(feature = "tonic")]
 use crate::http::grpc;
 pub use crate::http::replay::{
@@ -300,13 +300,14 @@ impl<B: ReplayBody> Keep<http::Request<B>> for Bodies {
 /// [`layer`](Self::layer) (and a [`tower::retry::Policy`] for tower's own middleware): see
 /// the [module docs](self). Each request gets its own copy, with a fresh call state.
 #[derive(Debug)]
-pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep> {
+pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep, U = NoHook> {
     policy: Policy,
     classify: C,
     clone: K,
     limits: Owned,
     on_retry: A,
     on_give_up: G,
+    on_success: U,
     sleeper: S,
     /// `retry_all_methods`: every request may be resent.
     all_methods: bool,
@@ -325,6 +326,7 @@ impl<C> RetryPolicy<C> {
             limits: Owned::default(),
             on_retry: NoHook,
             on_give_up: NoHook,
+            on_success: NoHook,
             sleeper: DefaultSleep,
             all_methods: false,
             name: FUNCTION,
@@ -378,7 +380,7 @@ impl RetryPolicy<Grpc, Bodies> {
 
 #[cfg(feature = "tonic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
-impl<K, A, G, S> RetryPolicy<Grpc, K, A, G, S> {
+impl<K, A, G, S, U> RetryPolicy<Grpc, K, A, G, S, U> {
     /// The status codes that are retried, instead of `UNAVAILABLE` alone.
     pub fn retryable_codes(mut self, codes: impl IntoIterator<Item = tonic::Code>) -> Self {
         self.classify = Grpc::with_codes(codes);
@@ -386,7 +388,7 @@ impl<K, A, G, S> RetryPolicy<Grpc, K, A, G, S> {
     }
 }
 
-impl<C, A, G, S> RetryPolicy<C, Bodies, A, G, S> {
+impl<C, A, G, S, U> RetryPolicy<C, Bodies, A, G, S, U> {
     /// The most a call keeps of a body it replays, in bytes ([`DEFAULT_REPLAY_LIMIT`],
     /// 1 MiB, unless set): a body that outgrows it commits the call, which is then not
     /// retried.
@@ -396,7 +398,7 @@ impl<C, A, G, S> RetryPolicy<C, Bodies, A, G, S> {
     }
 }
 
-impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
+impl<C, K, A, G, S, U> RetryPolicy<C, K, A, G, S, U> {
     /// The name the `tracing` events give each call, where the attribute gives the fn's
     /// (`tower::Retry` unless set).
     pub fn name(mut self, name: &'static str) -> Self {
@@ -469,23 +471,28 @@ impl<C, K, A, G, S> RetryPolicy<C, K, A, G, S> {
     /// How a request is kept for the next attempt: any [`Keep`], such as [`CloneIt`] (whole
     /// requests cloned), [`Bodies`] (`http::Request`s by their body, replayed when it cannot
     /// be cloned), or a `Fn(&Req) -> Option<Req>` (`None`: it is sent once).
-    pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, engine)
+    pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S, U> {
+        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, on_success, engine)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
-    pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, name, engine)
+    pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S, U> {
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, name, on_success, engine)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
-    pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, name, engine)
+    pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S, U> {
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, name, on_success, engine)
+    }
+
+    /// Called once when a request's call returns a success, as `on_success`.
+    pub fn on_success<U2>(self, hook: U2) -> RetryPolicy<C, K, A, G, S, U2> {
+        replace!(RetryPolicy, self, on_success: hook; policy, classify, clone, limits, on_retry, on_give_up, sleeper, all_methods, name, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
-    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, name, engine)
+    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2, U> {
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, name, on_success, engine)
     }
 
     /// The layer for `ServiceBuilder::layer`: [`Retry`] around the service.
@@ -557,10 +564,10 @@ pub struct AdmitLayer<P> {
     policy: P,
 }
 
-impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> ::tower::Layer<Svc>
-    for AdmitLayer<RetryPolicy<C, K, A, G, S>>
+impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> ::tower::Layer<Svc>
+    for AdmitLayer<RetryPolicy<C, K, A, G, S, U>>
 {
-    type Service = Admit<RetryPolicy<C, K, A, G, S>, Retry<RetryPolicy<C, K, A, G, S>, Svc>>;
+    type Service = Admit<RetryPolicy<C, K, A, G, S, U>, Retry<RetryPolicy<C, K, A, G, S, U>, Svc>>;
 
     fn layer(&self, service: Svc) -> Self::Service {
         Admit {
@@ -578,7 +585,7 @@ pub struct Admit<P, Svc> {
     inner: Svc,
 }
 
-impl<Req, Svc, C, K, A, G, S> ::tower::Service<Req> for Admit<RetryPolicy<C, K, A, G, S>, Svc>
+impl<Req, Svc, C, K, A, G, S, U> ::tower::Service<Req> for Admit<RetryPolicy<C, K, A, G, S, U>, Svc>
 where
     Svc: ::tower::Service<Req>,
     Svc::Error: From<Rejected>,
@@ -645,7 +652,9 @@ where
 }
 
 /// Each request's copy starts a call of its own: fresh attempts, a fresh clock.
-impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, K, A, G, S> {
+impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> Clone
+    for RetryPolicy<C, K, A, G, S, U>
+{
     fn clone(&self) -> Self {
         RetryPolicy {
             policy: self.policy,
@@ -654,6 +663,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
             limits: self.limits.clone(),
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
+            on_success: self.on_success.clone(),
             sleeper: self.sleeper.clone(),
             all_methods: self.all_methods,
             name: self.name,
@@ -665,7 +675,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone> Clone for RetryPolicy<C, 
 /// The name the events give this front door.
 const FUNCTION: &str = "tower::Retry";
 
-impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
+impl<C, K, A, G, S: AsyncSleep, U> RetryPolicy<C, K, A, G, S, U> {
     /// Judges `result`, classified as `class`, one request's answer (`resend`: it can be
     /// sent again): the sleep before the next attempt, or `None` to return it.
     fn judge<Res, E>(
@@ -677,6 +687,7 @@ impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
     where
         A: OnRetry<Result<Res, E>>,
         G: OnGiveUp<Result<Res, E>>,
+        U: OnSuccess<Result<Res, E>>,
     {
         let guards = self.limits.guards();
         let limits = Limits {
@@ -690,7 +701,7 @@ impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
             limits.made_unasked();
         }
         let call = Call::new(&mut self.engine, &self.policy, limits, self.name);
-        let hooks = (&self.on_retry, &self.on_give_up);
+        let hooks = (&self.on_retry, &self.on_give_up, &self.on_success);
         let delay = Judgement::classified(result, class, resend).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
@@ -703,13 +714,15 @@ impl<C, K, A, G, S: AsyncSleep> RetryPolicy<C, K, A, G, S> {
 
 /// For tower's own `Retry` middleware (`tower::retry::Retry::new(policy, service)`), with a
 /// [`CloneRequest`]; [`RetryPolicy::layer`] also replays bodies.
-impl<Req, Res, E, C, K, A, G, S> ::tower::retry::Policy<Req, Res, E> for RetryPolicy<C, K, A, G, S>
+impl<Req, Res, E, C, K, A, G, S, U> ::tower::retry::Policy<Req, Res, E>
+    for RetryPolicy<C, K, A, G, S, U>
 where
     Req: Resendable,
     C: Classify<Req, Res, E>,
     K: CloneRequest<Req>,
     A: OnRetry<Result<Res, E>>,
     G: OnGiveUp<Result<Res, E>>,
+    U: OnSuccess<Result<Res, E>>,
     S: AsyncSleep,
 {
     type Future = MaybeSleep<S::Sleep>;

@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 
 use super::{Class, Classify, Keep, Resendable, RetryPolicy};
 use crate::attempts::POLLED_AFTER_COMPLETION;
-use crate::engine::{OnGiveUp, OnRetry};
+use crate::engine::{OnGiveUp, OnRetry, OnSuccess};
 use crate::time::{AsyncSleep, MaybeSleep};
 
 /// The layer of [`RetryPolicy::layer`], for `ServiceBuilder::layer`.
@@ -53,7 +53,7 @@ impl<P, Svc> Retry<P, Svc> {
     }
 }
 
-impl<Req, Svc, C, K, A, G, S> ::tower::Service<Req> for Retry<RetryPolicy<C, K, A, G, S>, Svc>
+impl<Req, Svc, C, K, A, G, S, U> ::tower::Service<Req> for Retry<RetryPolicy<C, K, A, G, S, U>, Svc>
 where
     Req: Resendable,
     Svc: ::tower::Service<Req> + Clone,
@@ -61,12 +61,13 @@ where
     K: Keep<Req> + Clone,
     A: OnRetry<Result<Svc::Response, Svc::Error>> + Clone,
     G: OnGiveUp<Result<Svc::Response, Svc::Error>> + Clone,
+    U: OnSuccess<Result<Svc::Response, Svc::Error>> + Clone,
     S: AsyncSleep + Clone,
 {
     type Response = Svc::Response;
     type Error = Svc::Error;
     type Future =
-        ResponseFuture<RetryPolicy<C, K, A, G, S>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>;
+        ResponseFuture<RetryPolicy<C, K, A, G, S, U>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.service.poll_ready(cx)
@@ -131,8 +132,8 @@ pin_project! {
     }
 }
 
-impl<Req, Svc, C, K, A, G, S> Future
-    for ResponseFuture<RetryPolicy<C, K, A, G, S>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>
+impl<Req, Svc, C, K, A, G, S, U> Future
+    for ResponseFuture<RetryPolicy<C, K, A, G, S, U>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>
 where
     Req: Resendable,
     Svc: ::tower::Service<Req>,
@@ -140,6 +141,7 @@ where
     K: Keep<Req>,
     A: OnRetry<Result<Svc::Response, Svc::Error>>,
     G: OnGiveUp<Result<Svc::Response, Svc::Error>>,
+    U: OnSuccess<Result<Svc::Response, Svc::Error>>,
     S: AsyncSleep,
 {
     type Output = Result<Svc::Response, Svc::Error>;
