@@ -177,6 +177,47 @@ fn the_closure_builders_emit_the_same_events_under_their_own_name() {
     );
 }
 
+#[test]
+fn a_named_builder_call_gives_its_name_to_its_events() {
+    let policy = Policy::new()
+        .max_attempts(2)
+        .base(std::time::Duration::ZERO);
+    let failing = || Err::<(), _>(Unavailable(503));
+    let events = capture(|| drop(policy.retry(failing).name("fetch_user").call()));
+    let names: Vec<_> = events.iter().map(|e| e.field("function")).collect();
+    assert_eq!(names, [Some("fetch_user"); 2]);
+}
+
+#[tokio::test]
+async fn a_named_async_builder_call_gives_its_name_to_its_events() {
+    let policy = Policy::new()
+        .max_attempts(2)
+        .base(std::time::Duration::ZERO);
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let failing = || async { Err::<(), _>(Unavailable(503)) };
+    let _ = policy.retry_async(failing).name("fetch_user").await;
+    let _ = policy
+        .retry_async(failing)
+        .hedge(std::time::Duration::from_millis(1))
+        .name("hedged_user")
+        .await;
+    let events = capture.0.lock().unwrap().clone();
+    let names: Vec<_> = events.iter().map(|e| e.field("function")).collect();
+    // A retry and a give-up; then the hedged call's start of its second attempt and its
+    // give-up.
+    assert_eq!(
+        names,
+        [
+            Some("fetch_user"),
+            Some("fetch_user"),
+            Some("hedged_user"),
+            Some("hedged_user")
+        ]
+    );
+}
+
 static EMPTY: RetryBudget = RetryBudget::new(2, 0.001);
 
 #[retry(max = 5, base = "1h", deadline = "30m")]

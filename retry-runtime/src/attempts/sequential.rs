@@ -23,6 +23,8 @@ pin_project! {
         sleeper: S,
         runner: T,
         rules: K,
+        // The name the events give the call.
+        function: &'static str,
         engine: Engine,
         #[pin]
         state: State<T::Running, S::Sleep>,
@@ -63,20 +65,32 @@ where
                             this.engine,
                             this.policy,
                             (&refused, false),
-                            FUNCTION,
+                            this.function,
                         );
                         this.state.set(State::Done);
                         return Poll::Ready(refused);
                     }
-                    let attempt =
-                        start(this.runner, this.op, this.sleeper, this.engine, this.policy);
+                    let attempt = start(
+                        this.runner,
+                        this.op,
+                        this.sleeper,
+                        this.engine,
+                        this.policy,
+                        this.function,
+                    );
                     this.state.set(State::Attempt { attempt });
                 }
                 StateProj::Attempt { mut attempt } => {
                     let outcome = ready!(attempt.as_mut().poll(cx));
                     let cut = T::was_cut(&attempt);
                     let judged = (&outcome, cut);
-                    let verdict = judge(&*this.rules, this.engine, this.policy, judged, FUNCTION);
+                    let verdict = judge(
+                        &*this.rules,
+                        this.engine,
+                        this.policy,
+                        judged,
+                        this.function,
+                    );
                     match verdict {
                         Some(delay) => {
                             drop(outcome);
@@ -91,8 +105,14 @@ where
                 }
                 StateProj::Sleep { sleep } => {
                     ready!(sleep.poll(cx));
-                    let attempt =
-                        start(this.runner, this.op, this.sleeper, this.engine, this.policy);
+                    let attempt = start(
+                        this.runner,
+                        this.op,
+                        this.sleeper,
+                        this.engine,
+                        this.policy,
+                        this.function,
+                    );
                     this.state.set(State::Attempt { attempt });
                 }
                 StateProj::Done => panic!("{POLLED_AFTER_COMPLETION}"),
@@ -104,26 +124,35 @@ where
 impl<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> RetryFuture<'p, Op, Fut, S, T, K> {
     /// The attempts of one call under `policy` and `rules`, each started with `op`, run by
     /// `runner` and slept between on `sleeper`.
-    pub(crate) fn new(policy: &'p Policy, op: Op, sleeper: S, runner: T, rules: K) -> Self {
+    pub(crate) fn new(
+        policy: &'p Policy,
+        op: Op,
+        sleeper: S,
+        runner: T,
+        rules: K,
+        function: &'static str,
+    ) -> Self {
         RetryFuture {
             policy,
             op,
             sleeper,
             runner,
             rules,
+            function,
             engine: Engine::unstarted(),
             state: State::Start,
         }
     }
 }
 
-/// The next attempt, run by `runner`.
+/// The next attempt of `function`, run by `runner`.
 fn start<Op, Fut, S, T>(
     runner: &T,
     op: &mut Op,
     sleeper: &S,
     engine: &Engine,
     policy: &Policy,
+    function: &'static str,
 ) -> T::Running
 where
     Op: FnMut() -> Fut,
@@ -132,14 +161,11 @@ where
     T: Runner<Fut, S>,
 {
     let until_deadline = || engine.until_deadline(policy);
-    runner.run(op(), sleeper, until_deadline, FUNCTION, engine.attempt())
+    runner.run(op(), sleeper, until_deadline, function, engine.attempt())
 }
 
 /// The panic of a retried call's future polled again after it returned its outcome.
 pub(crate) const POLLED_AFTER_COMPLETION: &str = "a retried call's future polled after completion";
-
-/// The name the events give this front door.
-const FUNCTION: &str = "Policy::retry_async";
 
 impl<Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> std::fmt::Debug
     for RetryFuture<'_, Op, Fut, S, T, K>

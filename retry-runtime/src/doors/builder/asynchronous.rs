@@ -106,6 +106,7 @@ impl<'p, Op, S, L, H, K> Retrying<'p, Op, Async<S, L, H>, K> {
             op: self.op,
             mode: mode(self.mode),
             rules: self.rules,
+            name: self.name,
         }
     }
 }
@@ -161,7 +162,7 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         let Async { sleep, runner, .. } = self.mode;
-        RetryFuture::new(self.policy, self.op, sleep, runner, self.rules)
+        RetryFuture::new(self.policy, self.op, sleep, runner, self.rules, self.name)
     }
 }
 
@@ -198,13 +199,11 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         let overtaken = <K::OnRetry as OnHedge<R>>::overtaken();
-        let (op, hedging) = self.split(FUNCTION, overtaken, None);
+        let name = self.name;
+        let (op, hedging) = self.split(name, overtaken, None);
         HedgeFuture::new(op, hedging)
     }
 }
-
-/// The name the events give the async builder.
-const FUNCTION: &str = "Policy::retry_async";
 
 /// The async settings as each door sets them, each setter changing one setting's type: the
 /// builder and the attribute's hedged glue both forward to these.

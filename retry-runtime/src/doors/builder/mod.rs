@@ -53,6 +53,8 @@ pub struct Retrying<'p, Op, M = Blocking, K = Rules<'p>> {
     pub(crate) op: Op,
     pub(crate) mode: M,
     pub(crate) rules: K,
+    /// The name the events give the call.
+    pub(crate) name: &'static str,
 }
 
 /// The mode of [`Policy::retry`]: attempts on this thread, sleeping with
@@ -145,6 +147,7 @@ impl Policy {
             op,
             mode: Blocking,
             rules: Rules::new(),
+            name: "Policy::retry",
         }
     }
 
@@ -169,17 +172,34 @@ impl Policy {
             op,
             mode: Async::new(),
             rules: Rules::new(),
+            name: "Policy::retry_async",
         }
     }
 }
 
 impl<'p, Op, M, K> Retrying<'p, Op, M, K> {
+    /// The name the `tracing` events give this call, where the attribute gives the fn's
+    /// (`Policy::retry` or `Policy::retry_async` unless set).
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    ///
+    /// let policy = Policy::new();
+    /// let user: Option<u32> = policy.retry(|| Some(7)).name("fetch_user").call();
+    /// assert_eq!(user, Some(7));
+    /// ```
+    pub fn name(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
     fn with_rules<K2>(self, rules: impl FnOnce(K) -> K2) -> Retrying<'p, Op, M, K2> {
         Retrying {
             policy: self.policy,
             op: self.op,
             mode: self.mode,
             rules: rules(self.rules),
+            name: self.name,
         }
     }
 }
@@ -454,7 +474,7 @@ where
                 &mut engine,
                 self.policy,
                 (&outcome, false),
-                "Policy::retry",
+                self.name,
             ) {
                 Some(delay) => sleep(delay),
                 None => return outcome,
