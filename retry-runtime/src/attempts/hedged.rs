@@ -28,7 +28,7 @@ use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
 use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
-use crate::engine::{Sealed, assess, on_give_up, on_retry, on_success, timed};
+use crate::engine::{Sealed, assess, metrics, on_give_up, on_retry, on_success, timed};
 use crate::hooks::{Attempt, StopReason};
 use crate::limits::{Reject, Rejected};
 use crate::outcome::Outcome;
@@ -217,6 +217,7 @@ where
             else {
                 break;
             };
+            metrics::attempted(call.engine, call.function);
             let judgement = assess(rules, &outcome).cut(cut);
             let answered = judgement.answered();
             let (verdict, error) = judgement.verdict();
@@ -256,6 +257,7 @@ where
                 call.give_up(reason, error);
                 on_give_up(call.engine, rules.on_give_up(), reason, &outcome);
             } else if verdict == Verdict::Success {
+                metrics::succeeded(call.engine, call.function);
                 on_success(call.engine, rules.on_success(), &outcome);
             }
             return Poll::Ready(Some(outcome));

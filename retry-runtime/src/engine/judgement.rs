@@ -9,6 +9,7 @@ use super::call::Call;
 use super::describe::Described;
 use super::events::Event;
 use super::keys::{Hint, OnGiveUp, OnRetry, OnSuccess, Predicate};
+use super::metrics;
 use super::state::{Engine, Step, Verdict};
 use crate::hooks::{Attempt, GiveUp, StopReason, Succeeded};
 #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
@@ -147,8 +148,10 @@ impl<'a, R> Judgement<'a, R> {
         call: Call<'_>,
         hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>, &impl OnSuccess<R>),
     ) -> Option<Duration> {
+        metrics::attempted(call.engine, call.function);
         if self.verdict == Verdict::Success {
             call.limits.succeeded();
+            metrics::succeeded(call.engine, call.function);
             on_success(call.engine, hooks.2, self.outcome);
             return None;
         }

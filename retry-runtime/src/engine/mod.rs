@@ -1,14 +1,15 @@
 //! The engine of a retried call: its state ([`state`]: attempts, the place in the schedule,
 //! the clock, the reason to stop), the one route into it ([`call`]: the state with its
 //! policy, limits and name), the typed judgement of an outcome by the keys
-//! ([`judgement`], [`keys`]), and the `tracing` events. Every front door and every way of
-//! running attempts drives it.
+//! ([`judgement`], [`keys`]), the `tracing` events and the `metrics` series. Every front
+//! door and every way of running attempts drives it.
 
 mod call;
 mod describe;
 pub(crate) mod events;
 mod judgement;
 mod keys;
+pub(crate) mod metrics;
 mod rules;
 mod state;
 

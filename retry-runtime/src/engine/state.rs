@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use super::events::{self, Event};
+use super::metrics;
 use crate::hooks::StopReason;
 use crate::limits::{Limits, Rejected};
 use crate::schedule::{Cursor, Policy, ThreadRandom};
@@ -293,6 +294,7 @@ impl Engine {
     fn give_up_at(&self, attempts: u32, reason: StopReason, event: Event<'_>) -> Step {
         let elapsed = self.elapsed();
         events::giving_up(event, attempts, reason, elapsed);
+        metrics::gave_up(event.function, attempts, reason);
         Step::GiveUp(reason)
     }
 }

@@ -1,0 +1,75 @@
+//! The `metrics` feature's series, through the `metrics` crate's facade (the application
+//! installs the recorder: Prometheus, statsd, ...). Every series has the label `function`,
+//! the fn's name or the call's `name`:
+//!
+//! - counter `retry_attempts_total`: every attempt made (a refused one is not);
+//! - counter `retry_calls_total`, label `result` = `success`, `success_after_retry` or
+//!   `gave_up`, and for `gave_up` a label `reason` ([`StopReason::as_str`]);
+//! - histogram `retry_attempts_per_call`: the attempts each call made.
+//!
+//! Without the feature the same functions exist and do nothing, so no caller changes with
+//! it and nothing is paid.
+
+use super::state::Engine;
+use crate::hooks::StopReason;
+
+#[cfg(feature = "metrics")]
+mod enabled {
+    use super::{Engine, StopReason};
+
+    /// An attempt's outcome is being judged: it counts, unless it stands for a call a limit
+    /// refused before its first attempt.
+    #[inline]
+    pub(crate) fn attempted(engine: &Engine, function: &'static str) {
+        if engine.refused().is_none() {
+            metrics::counter!("retry_attempts_total", "function" => function).increment(1);
+        }
+    }
+
+    /// A call of `function` returns a success.
+    #[inline]
+    pub(crate) fn succeeded(engine: &Engine, function: &'static str) {
+        let attempts = engine.attempt();
+        let result = if attempts > 1 {
+            "success_after_retry"
+        } else {
+            "success"
+        };
+        metrics::counter!("retry_calls_total", "function" => function, "result" => result)
+            .increment(1);
+        per_call(function, attempts);
+    }
+
+    /// A call of `function` gives up after `attempts`, for `reason`.
+    pub(crate) fn gave_up(function: &'static str, attempts: u32, reason: StopReason) {
+        metrics::counter!(
+            "retry_calls_total",
+            "function" => function,
+            "result" => "gave_up",
+            "reason" => reason.as_str(),
+        )
+        .increment(1);
+        per_call(function, attempts);
+    }
+
+    fn per_call(function: &'static str, attempts: u32) {
+        metrics::histogram!("retry_attempts_per_call", "function" => function)
+            .record(f64::from(attempts));
+    }
+}
+
+#[cfg(not(feature = "metrics"))]
+mod enabled {
+    use super::{Engine, StopReason};
+
+    #[inline]
+    pub(crate) fn attempted(_: &Engine, _: &'static str) {}
+
+    #[inline]
+    pub(crate) fn succeeded(_: &Engine, _: &'static str) {}
+
+    #[inline]
+    pub(crate) fn gave_up(_: &'static str, _: u32, _: StopReason) {}
+}
+
+pub(crate) use enabled::{attempted, gave_up, succeeded};
