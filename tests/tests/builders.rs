@@ -292,3 +292,64 @@ fn nothing_runs_until_call_or_await() {
     drop((pending, pending_async));
     assert_eq!(service.calls.get(), 0);
 }
+
+#[test]
+fn async_mut_schedule_hooks_and_giving_up() {
+    let policy = Policy::new().max_attempts(4).base(Duration::from_secs(1));
+    for script in [FAILING, RECOVERING] {
+        let by_attribute = observe_async(script, schedule_async);
+        let by_builder = observe_async(script, |service, log| {
+            policy
+                .retry_async_mut(async || service.call())
+                .on_retry(|a| log.retry(a))
+                .on_give_up(|g| log.give_up(g))
+                .sleep_mut(no_sleep)
+                .run()
+        });
+        assert_eq!(by_attribute, by_builder);
+    }
+}
+
+#[test]
+fn async_mut_when_declines() {
+    let policy = Policy::new()
+        .max_attempts(5)
+        .base(Duration::from_millis(10));
+    let by_builder = observe_async(THEN_NOT_FOUND, |service, log| {
+        policy
+            .retry_async_mut(async || service.call())
+            .when(|e| *e >= 500)
+            .on_give_up(|g| log.give_up(g))
+            .sleep_mut(no_sleep)
+            .run()
+    });
+    assert_eq!(observe_async(THEN_NOT_FOUND, when_async), by_builder);
+}
+
+#[test]
+fn async_mut_futures_borrow_the_closures_state_across_awaits() {
+    let policy = Policy::new().max_attempts(3).base(Duration::from_millis(10));
+    let mut log: Vec<usize> = Vec::new();
+    let call = policy
+        .retry_async_mut(async || {
+            let entry = log.len();
+            log.push(entry); // a mutable borrow of the captured state...
+            std::future::ready(()).await; // ...held across an await
+            if log.len() < 3 { Err(log.len()) } else { Ok(log.len()) }
+        })
+        .run();
+    let (outcome, delays) = block_on(testing::record_async(call));
+    assert_eq!(outcome, Ok(3));
+    assert_eq!(delays, [10, 20].map(Duration::from_millis));
+    assert_eq!(log, [0, 1, 2]);
+}
+
+#[test]
+fn async_mut_runs_nothing_until_awaited() {
+    let service = Service::new(FAILING);
+    let policy = Policy::new();
+    let pending = policy.retry_async_mut(async || service.call()).run();
+    assert_eq!(service.calls.get(), 0);
+    drop(pending);
+    assert_eq!(service.calls.get(), 0);
+}

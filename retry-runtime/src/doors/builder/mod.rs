@@ -1,8 +1,10 @@
 //! The closure builders: [`Policy::retry`] and [`Policy::retry_async`] return a
 //! [`Retrying`], which takes the same keys as the attribute (`when`, `when_ok`, `hint`,
-//! `budget`, `on_retry`, `on_give_up`, and `sleep`, `attempt_timeout` and `hedge` for async)
-//! and runs nothing until
+//! `budget`, `breaker`, `throttle`, `on_retry`, `on_give_up`, `on_success`, `name`, and
+//! `sleep`, `attempt_timeout` and `hedge` for async) and runs nothing until
 //! [`.call()`](Retrying::call) (sync) or `.await` (async, through [`IntoFuture`]).
+//! [`Policy::retry_async_mut`] takes an `async` closure whose futures borrow its state
+//! mutably (a connection kept across attempts), and starts with `.run()`.
 //!
 //! ```
 //! use retry_runtime::{Policy, StopReason, testing};
@@ -29,6 +31,9 @@ use std::future::Future;
 use std::time::Duration;
 
 mod asynchronous;
+mod stateful;
+
+pub use stateful::AsyncMut;
 
 pub use crate::attempts::{
     HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
