@@ -328,14 +328,20 @@ fn async_mut_when_declines() {
 
 #[test]
 fn async_mut_futures_borrow_the_closures_state_across_awaits() {
-    let policy = Policy::new().max_attempts(3).base(Duration::from_millis(10));
+    let policy = Policy::new()
+        .max_attempts(3)
+        .base(Duration::from_millis(10));
     let mut log: Vec<usize> = Vec::new();
     let call = policy
         .retry_async_mut(async || {
             let entry = log.len();
             log.push(entry); // a mutable borrow of the captured state...
             std::future::ready(()).await; // ...held across an await
-            if log.len() < 3 { Err(log.len()) } else { Ok(log.len()) }
+            if log.len() < 3 {
+                Err(log.len())
+            } else {
+                Ok(log.len())
+            }
         })
         .run();
     let (outcome, delays) = block_on(testing::record_async(call));
