@@ -1,6 +1,7 @@
 //! Zero heap allocations: on the success path and per retry, sync and async, with and
 //! without jitter, with a breaker and a throttle (after the first call on a thread, which
-//! sets up thread-locals).
+//! sets up thread-locals). With the `metrics` feature each call hands the facade its three
+//! series as it returns, one key (an allocation) each, and still nothing per retry.
 #![cfg(feature = "tokio")]
 
 use std::cell::Cell;
@@ -45,6 +46,9 @@ async fn plain_async(succeed_on: u32) -> Result<u32, u32> {
     op(succeed_on)
 }
 
+/// The allocations of one call: none, or the metrics' three keys.
+const PER_CALL: u64 = if cfg!(feature = "metrics") { 3 } else { 0 };
+
 /// Allocations made by `f`, after one call to warm the thread up.
 fn allocations(f: impl Fn()) -> u64 {
     f();
@@ -58,14 +62,14 @@ fn the_success_path_does_not_allocate() {
             start();
             assert_eq!(plain(1), Ok(1));
         }),
-        0
+        PER_CALL
     );
     assert_eq!(
         allocations(|| {
             start();
             assert_eq!(block_on(plain_async(1)), Ok(1));
         }),
-        0
+        PER_CALL
     );
 }
 
@@ -76,21 +80,21 @@ fn retries_do_not_allocate() {
             start();
             assert_eq!(plain(4), Ok(4));
         }),
-        0
+        PER_CALL
     );
     assert_eq!(
         allocations(|| {
             start();
             assert_eq!(plain(9), Err(5));
         }),
-        0
+        PER_CALL
     );
     assert_eq!(
         allocations(|| {
             start();
             assert_eq!(block_on(plain_async(4)), Ok(4));
         }),
-        0
+        PER_CALL
     );
 }
 
@@ -101,14 +105,14 @@ fn jitter_deadlines_and_hooks_do_not_allocate() {
             start();
             assert_eq!(jittered(4), Ok(4));
         }),
-        0
+        PER_CALL
     );
     assert_eq!(
         allocations(|| {
             start();
             assert_eq!(every_feature(4), Ok(4));
         }),
-        0
+        PER_CALL
     );
 }
 
@@ -124,7 +128,7 @@ fn policy_retry_does_not_allocate() {
             start();
             assert_eq!(policy.retry(|| op(3)).call(), Ok(3));
         }),
-        0
+        PER_CALL
     );
 }
 
@@ -159,7 +163,7 @@ fn breakers_and_throttles_do_not_allocate() {
             start();
             assert_eq!(limited(3), Ok(3));
         }),
-        0
+        PER_CALL
     );
 }
 

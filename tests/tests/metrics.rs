@@ -218,3 +218,17 @@ fn a_refused_call_makes_no_attempt() {
         ])
     );
 }
+
+#[test]
+fn each_call_hands_over_its_series_once_and_no_more_per_retry() {
+    // No recorder: the facade's no-op one. Each series is a key: one allocation each.
+    let allocations = |succeed_on| {
+        CALLS.set(0);
+        let _ = fetch(succeed_on);
+        CALLS.set(0);
+        allocation_counter::measure(|| drop(fetch(succeed_on))).count_total
+    };
+    assert_eq!(allocations(1), 3);
+    assert_eq!(allocations(3), 3, "two retries, nothing more");
+    assert_eq!(allocations(9), 3, "a give-up");
+}

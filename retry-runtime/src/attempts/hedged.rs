@@ -217,7 +217,6 @@ where
             else {
                 break;
             };
-            metrics::attempted(call.engine, call.function);
             let judgement = assess(rules, &outcome).cut(cut);
             let answered = judgement.answered();
             let (verdict, error) = judgement.verdict();

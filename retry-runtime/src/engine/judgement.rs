@@ -148,7 +148,6 @@ impl<'a, R> Judgement<'a, R> {
         call: Call<'_>,
         hooks: (&impl OnRetry<R>, &impl OnGiveUp<R>, &impl OnSuccess<R>),
     ) -> Option<Duration> {
-        metrics::attempted(call.engine, call.function);
         if self.verdict == Verdict::Success {
             call.limits.succeeded();
             metrics::succeeded(call.engine, call.function);
