@@ -343,6 +343,7 @@ fn async_mut_futures_borrow_the_closures_state_across_awaits() {
                 Ok(log.len())
             }
         })
+        .sleep_mut(no_sleep)
         .run();
     let (outcome, delays) = block_on(testing::record_async(call));
     assert_eq!(outcome, Ok(3));
@@ -354,7 +355,10 @@ fn async_mut_futures_borrow_the_closures_state_across_awaits() {
 fn async_mut_runs_nothing_until_awaited() {
     let service = Service::new(FAILING);
     let policy = Policy::new();
-    let pending = policy.retry_async_mut(async || service.call()).run();
+    let pending = policy
+        .retry_async_mut(async || service.call())
+        .sleep_mut(no_sleep)
+        .run();
     assert_eq!(service.calls.get(), 0);
     drop(pending);
     assert_eq!(service.calls.get(), 0);
