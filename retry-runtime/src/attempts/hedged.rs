@@ -256,7 +256,7 @@ where
                 call.give_up(reason, error);
                 on_give_up(call.engine, rules.on_give_up(), reason, &outcome);
             } else if verdict == Verdict::Success {
-                metrics::succeeded(call.engine, call.function);
+                metrics::succeeded(call.function, call.engine.attempt());
                 on_success(call.engine, rules.on_success(), &outcome);
             }
             return Poll::Ready(Some(outcome));

@@ -150,7 +150,7 @@ impl<'a, R> Judgement<'a, R> {
     ) -> Option<Duration> {
         if self.verdict == Verdict::Success {
             call.limits.succeeded();
-            metrics::succeeded(call.engine, call.function);
+            metrics::succeeded(call.function, call.engine.attempt());
             on_success(call.engine, hooks.2, self.outcome);
             return None;
         }

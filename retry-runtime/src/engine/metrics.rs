@@ -14,17 +14,15 @@
 //! allocations a call, none per attempt). Without the feature the same functions exist and
 //! do nothing, so no caller changes with it and nothing is paid.
 
-use super::state::Engine;
 use crate::hooks::StopReason;
 
 #[cfg(feature = "metrics")]
 mod enabled {
-    use super::{Engine, StopReason};
+    use super::StopReason;
 
-    /// A call of `function` returns a success.
+    /// A call of `function` returns a success after `attempts`.
     #[inline]
-    pub(crate) fn succeeded(engine: &Engine, function: &'static str) {
-        let attempts = engine.attempt();
+    pub(crate) fn succeeded(function: &'static str, attempts: u32) {
         let result = if attempts > 1 {
             "success_after_retry"
         } else {
@@ -60,10 +58,10 @@ mod enabled {
 
 #[cfg(not(feature = "metrics"))]
 mod enabled {
-    use super::{Engine, StopReason};
+    use super::StopReason;
 
     #[inline]
-    pub(crate) fn succeeded(_: &Engine, _: &'static str) {}
+    pub(crate) fn succeeded(_: &'static str, _: u32) {}
 
     #[inline]
     pub(crate) fn gave_up(_: &'static str, _: u32, _: StopReason) {}
