@@ -26,7 +26,7 @@ use http::Extensions;
 use reqwest_middleware::{Error, Middleware, Next};
 
 use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess};
-use crate::http::{Class, Resendable};
+use crate::http::{Class, Resend};
 use crate::limits::{CircuitBreaker, Limits, Owned, RetryBudget, Shared, Throttle};
 use crate::schedule::Policy;
 use crate::time::{AsyncSleep, DefaultSleep, Timing, sleep_async};
@@ -158,7 +158,7 @@ where
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
-        let resendable = self.all_methods || request.resendable();
+        let resend = Resend::of(&request, self.all_methods, self.policy.max_attempts);
         let guards = self.limits.guards();
         let limits = Limits {
             budget: self.limits.budget.as_deref(),
@@ -176,17 +176,15 @@ where
         loop {
             // A copy for the next attempt, taken before this one sends the body; a stream
             // gives none, and the request is sent once.
-            let again = (resendable && self.policy.max_attempts > 1)
-                .then(|| request.try_clone())
-                .flatten();
-            let resend = resendable && (again.is_some() || self.policy.max_attempts == 1);
+            let again = resend.keeps().then(|| request.try_clone()).flatten();
             let answer = next.clone().run(request, extensions).await;
             let error = match &answer {
                 Err(error) => Described::Display(error),
                 Ok(_) => Described::Nothing,
             };
             let call = Call::new(&mut engine, &self.policy, limits, self.name);
-            let judged = Judgement::classified(&answer, classify(&answer), resend);
+            let judged =
+                Judgement::classified(&answer, classify(&answer), resend.allows(again.is_some()));
             let Some(delay) = judged.described(error).finish(call, hooks) else {
                 return answer;
             };

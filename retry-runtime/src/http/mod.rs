@@ -74,12 +74,12 @@ pub(crate) mod grpc;
 #[cfg(feature = "tower")]
 pub(crate) mod replay;
 
-#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
-pub(crate) use requests::class;
+#[cfg(all(feature = "reqwest-middleware", not(feature = "tower")))]
+pub(crate) use requests::Class;
 #[cfg(feature = "tower")]
 pub use requests::{Class, Resendable};
-#[cfg(all(feature = "reqwest-middleware", not(feature = "tower")))]
-pub(crate) use requests::{Class, Resendable};
+#[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
+pub(crate) use requests::{Resend, class};
 
 /// What needs the `http` types (the `tower` and `reqwest-middleware` features): which
 /// responses are worth another attempt, and which requests may be sent again. The tower
@@ -120,6 +120,35 @@ mod requests {
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(retry_after)
+    }
+
+    /// Whether a door sends one request again, decided before its first attempt: its method
+    /// allows it (or the door retries all methods), and the policy allows another attempt.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) struct Resend {
+        resendable: bool,
+        one_attempt: bool,
+    }
+
+    impl Resend {
+        /// The rule for `request`, under a policy of `max_attempts`.
+        pub(crate) fn of(request: &impl Resendable, all_methods: bool, max_attempts: u32) -> Self {
+            Resend {
+                resendable: all_methods || request.resendable(),
+                one_attempt: max_attempts <= 1,
+            }
+        }
+
+        /// Whether to keep a copy of the request before its first attempt sends it.
+        pub(crate) fn keeps(self) -> bool {
+            self.resendable && !self.one_attempt
+        }
+
+        /// Whether a retryable answer may be sent again, `copied` whether a copy for the next
+        /// attempt was made (none is for one attempt: the engine then stops on its own).
+        pub(crate) fn allows(self, copied: bool) -> bool {
+            self.resendable && (copied || self.one_attempt)
+        }
     }
 
     /// Whether a request may be sent again: the rule of every HTTP door, whichever classifier is

@@ -94,6 +94,7 @@ use pin_project_lite::pin_project;
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::on_give_up;
 use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess};
+use crate::http::Resend;
 #[cfg(feature = "tonic")]
 use crate::http::grpc;
 pub use crate::http::replay::{
@@ -705,11 +706,6 @@ impl<C, K, A, G, S: AsyncSleep, U> RetryPolicy<C, K, A, G, S, U> {
         let delay = Judgement::classified(result, class, resend).finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
-
-    /// Whether `request` may be sent again: its method allows it, or `retry_all_methods`.
-    fn resendable<Req: Resendable>(&self, request: &Req) -> bool {
-        self.all_methods || request.resendable()
-    }
 }
 
 /// For tower's own `Retry` middleware (`tower::retry::Retry::new(policy, service)`), with a
@@ -729,7 +725,8 @@ where
 
     fn retry(&mut self, request: &mut Req, result: &mut Result<Res, E>) -> Option<Self::Future> {
         let class = self.classify.classify(result);
-        let resend = self.resendable(request);
+        // tower holds a copy of every request it calls `retry` for.
+        let resend = Resend::of(request, self.all_methods, self.policy.max_attempts).allows(true);
         self.judge(&*result, class, resend)
     }
 

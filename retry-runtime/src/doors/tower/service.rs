@@ -11,6 +11,7 @@ use pin_project_lite::pin_project;
 use super::{Class, Classify, Keep, Resendable, RetryPolicy};
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::{OnGiveUp, OnRetry, OnSuccess};
+use crate::http::Resend;
 use crate::time::{AsyncSleep, MaybeSleep};
 
 /// The layer of [`RetryPolicy::layer`], for `ServiceBuilder::layer`.
@@ -76,9 +77,9 @@ where
     fn call(&mut self, request: Req) -> Self::Future {
         // A fresh copy: this request's own call state.
         let policy = self.policy.clone();
-        let resendable = policy.resendable(&request);
+        let resend = Resend::of(&request, policy.all_methods, policy.policy.max_attempts);
         // Nothing is kept of a request that is sent once.
-        let (request, kept) = if resendable && policy.policy.max_attempts > 1 {
+        let (request, kept) = if resend.keeps() {
             let (first, kept) = policy.clone.keep(request);
             (first, Some(kept))
         } else {
@@ -88,7 +89,7 @@ where
         ResponseFuture {
             policy,
             service: self.service.clone(),
-            resendable,
+            resend,
             kept,
             next: None,
             attempts: 1,
@@ -106,8 +107,8 @@ pin_project! {
     {
         policy: P,
         service: Svc,
-        // The request may be sent again (its method allows it).
-        resendable: bool,
+        // Whether the request may be sent again.
+        resend: Resend,
         // What is kept to send the request again (`None`: it is sent once).
         kept: Option<Kept>,
         // The next attempt's request, while the call sleeps before it.
@@ -160,7 +161,7 @@ where
                         (Class::Retry(_), Some(kept)) => this.policy.clone.again(kept),
                         _ => None,
                     };
-                    let resend = *this.resendable && (next.is_some() || this.kept.is_none());
+                    let resend = this.resend.allows(next.is_some());
                     match this.policy.judge(&result, class, resend) {
                         Some(sleep) => {
                             drop(result);
