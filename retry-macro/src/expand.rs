@@ -109,7 +109,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     // The body's statements, without their braces: spliced into the attempt's own block,
     // so that a one-expression body is not a block in a block (`unused_braces`).
     let statements = unbrace(body);
-    let body = quote!(#(#clones)* #statements);
+    let context = context(args, &krate);
+    let body = quote!(#context #(#clones)* #statements);
     let parts = Parts {
         args,
         krate: krate.clone(),
@@ -199,6 +200,19 @@ fn policy(args: &Args, krate: &Krate) -> TokenStream {
         }
     }
     policy
+}
+
+/// `context = cx`: `let cx: Context = __retry_context.bind();` at the top of each attempt,
+/// the binding made before it (see `loops`) moved into the attempt's closure or `async`
+/// block.
+fn context(args: &Args, krate: &Krate) -> Option<TokenStream> {
+    let Some(Value::Ident(name)) = args.get(&keys::CONTEXT).map(|given| &given.value) else {
+        return None;
+    };
+    let binding = Ident::new(loops::CONTEXT, Span::mixed_site());
+    Some(quote_spanned! {name.span()=>
+        let #name: #krate::Context = #binding.bind();
+    })
 }
 
 /// `let name = Clone::clone(&name);` for each `clone(...)` argument, at the top of each

@@ -32,6 +32,8 @@ pub(crate) enum Form {
     ModPath,
     /// `clone(a, b)`: names of arguments in parentheses, no `=`.
     Names,
+    /// A name to bind in the body.
+    Ident,
 }
 
 /// Where a key goes in the expansion.
@@ -111,6 +113,12 @@ pub(crate) const REJECTED: Key = Key {
         what: "an expression of type `Fn(Rejected) -> E` (a fn or a closure)",
     },
     example: "rejected = |r| E::from(std::io::Error::from(r))",
+    emit: Emit::Expansion,
+};
+pub(crate) const CONTEXT: Key = Key {
+    name: "context",
+    form: Form::Ident,
+    example: "context = cx",
     emit: Emit::Expansion,
 };
 pub(crate) const HEDGE: Key = Key {
@@ -259,6 +267,7 @@ pub(crate) const KEYS: &[Key] = &[
     ATTEMPT_TIMEOUT,
     TIMED_OUT,
     HEDGE,
+    CONTEXT,
     CLONE,
     SLEEP,
     CRATE,

@@ -12,6 +12,9 @@ use crate::keys::{self, Emit};
 // mixed-site, so user code can neither see nor shadow them).
 const OUTCOME: &str = "__retry_outcome";
 const DELAY: &str = "__retry_delay";
+/// The `Binding` of an attempt's `Context` (`context = cx`), and the call's id.
+pub(crate) const CONTEXT: &str = "__retry_context";
+const CALL_ID: &str = "__retry_call";
 
 /// What both ways of retrying (one attempt after another, or hedged) build on.
 pub(crate) struct Parts<'a> {
@@ -108,6 +111,16 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         guards: guards.as_ref(),
     };
     let attempt = attempt.statement();
+    let context = ContextLocals::of(args);
+    let call_id = context.as_ref().map(|locals| locals.start(krate));
+    let context = context.map(|ContextLocals { call_id, binding }| {
+        let method = if is_async {
+            quote!(context)
+        } else {
+            quote!(blocking_context)
+        };
+        quote!(let #binding = #retry.#method(&#policy, &mut #call_id);)
+    });
     let mut verdict = verdict;
     if let Some(within) = &within_cut {
         verdict = quote!(#verdict.cut(#within.timed_out()));
@@ -117,6 +130,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     // outcome's scope ends here, before the sleep.
     let next = quote! {
         let #delay = {
+            #context
             #attempt
             #verdict
         };
@@ -124,6 +138,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let sleep = sleep(sleeper.as_ref(), krate, &delay, &next);
     quote! {
         let mut #retry = #krate::__private::CallState::#start(&#policy);
+        #call_id
         loop {
             #sleep
         }
@@ -148,14 +163,44 @@ pub(crate) fn hedged_loop(parts: &Parts<'_>) -> TokenStream {
     );
     let (function, krate) = (&parts.function, &parts.krate);
     let describer = quote!(#krate::__private::describer!());
+    let context = ContextLocals::of(parts.args);
+    let call_id = context.as_ref().map(|locals| locals.start(krate));
+    let context = context.map(|ContextLocals { call_id, binding }| {
+        quote!(let #binding = #hedging.as_mut().context(&mut #call_id);)
+    });
     quote! {
         let mut #hedging = ::core::pin::pin!(#builder.#race(#function, #describer));
+        #call_id
         loop {
+            #context
             #hedging.as_mut().start(#attempt);
             if let ::core::option::Option::Some(#outcome) = #hedging.as_mut().next().await {
                 return #outcome;
             }
         }
+    }
+}
+
+/// With `context = cx`: the call's id, made before its first attempt, and the binding of
+/// each attempt's context, both mixed-site.
+struct ContextLocals {
+    call_id: Ident,
+    binding: Ident,
+}
+
+impl ContextLocals {
+    fn of(args: &Args) -> Option<Self> {
+        args.get(&keys::CONTEXT)?;
+        Some(ContextLocals {
+            call_id: Ident::new(CALL_ID, Span::mixed_site()),
+            binding: Ident::new(CONTEXT, Span::mixed_site()),
+        })
+    }
+
+    /// `let mut call_id = CallId::new();`
+    fn start(&self, krate: &Krate) -> TokenStream {
+        let call_id = &self.call_id;
+        quote!(let mut #call_id = #krate::__private::CallId::new();)
     }
 }
 

@@ -57,6 +57,28 @@ pub(crate) fn check_fn(args: &Args, func: &RetryFn, errors: &mut Errors) {
             errors.check(check_clone(name, func));
         }
     }
+    if let Some(Value::Ident(name)) = args.get(&keys::CONTEXT).map(|given| &given.value) {
+        errors.check(check_context(name, func));
+    }
+}
+
+/// `context = cx` binds `cx` in the body, which must not hide an argument of the fn.
+fn check_context(name: &syn::Ident, func: &RetryFn) -> syn::Result<()> {
+    let hidden = func.sig.inputs.iter().any(|arg| match arg {
+        FnArg::Typed(arg) => matches!(&*arg.pat, Pat::Ident(pat) if pat.ident == *name),
+        FnArg::Receiver(_) => false,
+    });
+    if hidden {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`context = {name}` would hide the argument `{name}` of `{}` in the body; bind the \
+                 context to another name, such as `context = cx`",
+                func.sig.ident
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_signature(func: &RetryFn) -> syn::Result<()> {

@@ -42,6 +42,7 @@ pub(crate) enum Value {
     Expr(Box<Expr>),
     Path(Path),
     Names(Vec<Ident>),
+    Ident(Ident),
 }
 
 /// A duration: a literal, already checked, or an expression of type `Duration`.
@@ -78,6 +79,7 @@ impl Value {
             Value::Expr(expr) => expr.to_token_stream(),
             Value::Path(path) => path.to_token_stream(),
             Value::Names(names) => quote!(#(#names),*),
+            Value::Ident(ident) => ident.to_token_stream(),
         }
     }
 }
@@ -131,7 +133,40 @@ pub(crate) fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> s
             )
         })?),
         Form::Names => Value::Names(parse_clone(input, ident, key.example)?),
+        Form::Ident => Value::Ident(parse_binding(input, ident, key.example)?),
     })
+}
+
+/// A name to bind, such as `cx`: an identifier that a `let` can bind (not `_`, `self` or
+/// another keyword).
+fn parse_binding(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<Ident> {
+    let expected = format!(
+        "`{key}` takes a name to bind the attempt's `retry_runtime::Context` to in the body, \
+         such as `{example}`"
+    );
+    let span = input_span(input, key);
+    let fork = input.fork();
+    match fork.call(Ident::parse_any) {
+        Ok(name)
+            if name == "_"
+                || name == "self"
+                || name == "Self"
+                || name == "super"
+                || name == "crate" =>
+        {
+            Err(syn::Error::new(
+                name.span(),
+                format!("{expected}; `{name}` cannot be bound"),
+            ))
+        }
+        Ok(_) => input.parse::<Ident>().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                format!("{expected}; a keyword cannot be bound"),
+            )
+        }),
+        Err(_) => Err(syn::Error::new(span, expected)),
+    }
 }
 
 fn parse_max(input: ParseStream<'_>, key: &Ident) -> syn::Result<u32> {

@@ -11,6 +11,7 @@ macro_rules! replace {
 }
 
 mod attempts;
+mod context;
 mod doors;
 mod engine;
 mod hooks;
@@ -44,8 +45,11 @@ pub mod __private {
         pub fn __retry_hedging() {}
         pub fn __retry_policy() {}
         pub fn __retry_error() {}
+        pub fn __retry_context() {}
+        pub fn __retry_call() {}
     }
     pub use crate::__retry_judge as judge;
+    pub use crate::context::{Binding, CallId};
     pub use crate::doors::attribute::{
         CallState, CannotBeCut, CutByFrom, CutCheck, CutMissing, Hedged, Judge, Uncut, hedged,
     };
@@ -68,6 +72,7 @@ pub mod __private {
 }
 
 pub use attempts::{Cut, TimedOut, TimeoutOutcome};
+pub use context::Context;
 pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
 pub use hooks::{Attempt, GiveUp, StopReason, Succeeded};

@@ -243,3 +243,37 @@ mod module_paths {
         assert!((BUDGET.tokens() - 10.0).abs() < 1e-9);
     }
 }
+
+#[async_trait]
+trait Keyed: Send + Sync {
+    /// Each attempt's number and the call's id, as a client would send them.
+    async fn keys(&self) -> Result<Vec<(u32, u128)>, Vec<(u32, u128)>>;
+}
+
+struct Recorder {
+    sent: std::sync::Mutex<Vec<(u32, u128)>>,
+}
+
+#[async_trait]
+impl Keyed for Recorder {
+    #[retry(max = 3, base = "1ms", context = cx)]
+    async fn keys(&self) -> Result<Vec<(u32, u128)>, Vec<(u32, u128)>> {
+        let mut sent = self.sent.lock().unwrap();
+        sent.push((cx.attempt, cx.call_id));
+        if cx.attempt < 3 {
+            Err(sent.clone())
+        } else {
+            Ok(sent.clone())
+        }
+    }
+}
+
+#[test]
+fn the_context_reaches_the_boxed_future_of_a_method() {
+    let api: Arc<dyn Keyed> = Arc::new(Recorder {
+        sent: std::sync::Mutex::default(),
+    });
+    let sent = spawn_and_wait(async move { api.keys().await }).expect("the third attempt");
+    assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(sent.iter().all(|s| s.1 == sent[0].1 && s.1 != 0));
+}

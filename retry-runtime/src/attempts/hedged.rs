@@ -27,6 +27,8 @@ use std::time::Duration;
 use pin_project_lite::pin_project;
 
 use super::{Runner, TimedOut, TimeoutOutcome};
+use crate::context::{Binding, CallId};
+use crate::doors::builder::MakeAttempt;
 use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
 use crate::engine::{Sealed, assess, metrics, on_give_up, on_retry, on_success, timed};
 use crate::hooks::{Attempt, StopReason};
@@ -139,19 +141,11 @@ where
     #[doc(hidden)]
     pub fn start(self: Pin<&mut Self>, attempt: Fut) {
         let mut this = self.project();
-        if !*this.begun {
-            let timed = timed::<R, K>();
-            *this.engine = Engine::new(this.policy, timed, Timing::Async);
-            *this.begun = true;
-            if this
-                .engine
-                .admit_first(Sealed::limits(&*this.rules))
-                .is_err()
-            {
-                // The attempt is not made: it is dropped before it is ever polled, and
-                // `next` returns the outcome that stands for the refusal.
-                return;
-            }
+        begin(this.begun, this.engine, this.policy, &*this.rules);
+        if this.engine.refused().is_some() {
+            // The attempt is not made: it is dropped before it is ever polled, and `next`
+            // returns the outcome that stands for the refusal.
+            return;
         }
         let (engine, policy) = (&*this.engine, *this.policy);
         let until_deadline = || engine.until_deadline(policy);
@@ -173,6 +167,16 @@ where
         let more = engine.attempt() < policy.max_attempts;
         let timer = more.then(|| this.sleeper.sleep(*this.hedge));
         this.timer.set(timer);
+    }
+
+    /// `context`: the [`Context`](crate::Context) of the attempt about to start (the call's
+    /// first, or the one `next` asked for), on its way into it. The attribute's glue; not
+    /// public API.
+    #[doc(hidden)]
+    pub fn context(self: Pin<&mut Self>, call_id: &mut CallId) -> Binding {
+        let this = self.project();
+        begin(this.begun, this.engine, this.policy, &*this.rules);
+        Binding(this.engine.context(this.policy, Timing::Async, call_id))
     }
 
     /// Runs the attempts until one's outcome is to be returned (`Some`), or another
@@ -278,6 +282,22 @@ where
             return Poll::Ready(None);
         }
         Poll::Pending
+    }
+}
+
+/// Starts the call's engine before its first attempt (once: `begun`), and asks the
+/// breaker and the throttle of `rules` whether the attempt may be made; a refusal is kept
+/// in the engine.
+fn begin<R: Outcome, K: Keys<R>>(
+    begun: &mut bool,
+    engine: &mut Engine,
+    policy: &Policy,
+    rules: &K,
+) {
+    if !*begun {
+        *engine = Engine::new(policy, timed::<R, K>(), Timing::Async);
+        *begun = true;
+        let _ = engine.admit_first(Sealed::limits(rules));
     }
 }
 
@@ -395,7 +415,7 @@ impl<'p, Op, Fut: Future, S: AsyncSleep, T: Runner<Fut, S>, K> HedgeFuture<'p, O
 
 impl<Op, Fut, R, S, T, K> Future for HedgeFuture<'_, Op, Fut, S, T, K>
 where
-    Op: FnMut() -> Fut,
+    Op: MakeAttempt<Attempt = Fut>,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
@@ -413,7 +433,10 @@ where
         );
         loop {
             if std::mem::take(this.start) {
-                this.hedging.as_mut().start((this.op)());
+                let mut hedging = this.hedging.as_mut();
+                let context = |id: &mut CallId| hedging.as_mut().context(id).bind();
+                let attempt = this.op.make(context);
+                hedging.start(attempt);
             }
             match this.hedging.as_mut().poll_next(cx) {
                 Poll::Ready(Some(outcome)) => {

@@ -8,6 +8,7 @@ use std::task::{Context, Poll, ready};
 use pin_project_lite::pin_project;
 
 use super::Runner;
+use crate::doors::builder::MakeAttempt;
 use crate::engine::{Engine, Keys, admit, judge, timed};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
@@ -43,7 +44,7 @@ pin_project! {
 
 impl<Op, Fut, R, S, T, K> Future for RetryFuture<'_, Op, Fut, S, T, K>
 where
-    Op: FnMut() -> Fut,
+    Op: MakeAttempt<Attempt = Fut>,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,
@@ -150,18 +151,19 @@ fn start<Op, Fut, S, T>(
     runner: &T,
     op: &mut Op,
     sleeper: &S,
-    engine: &Engine,
+    engine: &mut Engine,
     policy: &Policy,
     function: &'static str,
 ) -> T::Running
 where
-    Op: FnMut() -> Fut,
+    Op: MakeAttempt<Attempt = Fut>,
     Fut: Future,
     S: AsyncSleep,
     T: Runner<Fut, S>,
 {
+    let attempt = op.make(|id| engine.context(policy, Timing::Async, id));
     let until_deadline = || engine.until_deadline(policy);
-    runner.run(op(), sleeper, until_deadline, function, engine.attempt())
+    runner.run(attempt, sleeper, until_deadline, function, engine.attempt())
 }
 
 /// The panic of a retried call's future polled again after it returned its outcome.

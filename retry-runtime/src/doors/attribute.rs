@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use crate::attempts::{Cut, Runner, TimeLimit, TimedOut, TimeoutOutcome, Within};
 use crate::attempts::{Describe, Hedging, OnHedge, OneByOne};
+use crate::context::{Binding, CallId};
 use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
 use crate::engine::{
@@ -81,6 +82,23 @@ impl CallState {
     fn start<P: Borrow<Policy>>(policy: &P, timed: bool, timing: Timing) -> Self {
         let engine = Engine::new(policy.borrow(), timed, timing);
         CallState { engine }
+    }
+
+    /// `context`: the [`Context`](crate::Context) of the async attempt about to start, on its
+    /// way into the body (`call_id`: the call's id, a local of the expansion).
+    #[inline]
+    pub fn context<P: Borrow<Policy>>(&mut self, policy: &P, call_id: &mut CallId) -> Binding {
+        Binding(self.engine.context(policy.borrow(), Timing::Async, call_id))
+    }
+
+    /// `context`: the [`Context`](crate::Context) of the sync attempt about to start.
+    #[inline]
+    pub fn blocking_context<P: Borrow<Policy>>(
+        &mut self,
+        policy: &P,
+        call_id: &mut CallId,
+    ) -> Binding {
+        Binding(self.engine.context(policy.borrow(), Timing::Sync, call_id))
     }
 
     /// Judges the outcome of the attempt that just ended, in fn `function`. The expansion

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use super::events::{self, Event};
 use super::metrics;
+use crate::context::{CallId, Context};
 use crate::hooks::StopReason;
 use crate::limits::{Limits, Rejected};
 use crate::schedule::{Cursor, Policy, ThreadRandom};
@@ -81,6 +82,22 @@ impl Engine {
             clock: None,
             cursor: None,
         }
+    }
+
+    /// The [`Context`] of the attempt about to start (`call_id`: the call's id, drawn now
+    /// if this is the first). The clock starts now if nothing asked for it at the call's
+    /// start: only the first attempt can find it unstarted, since every attempt of a call
+    /// that binds a context asks for one.
+    #[inline]
+    pub(crate) fn context(
+        &mut self,
+        policy: &Policy,
+        timing: Timing,
+        call_id: &mut CallId,
+    ) -> Context {
+        let clock = self.clock.get_or_insert_with(|| Clock::start(timing));
+        let elapsed = clock.elapsed();
+        Context::new(self.attempt(), elapsed, call_id.get(), policy.deadline)
     }
 
     /// The time left before `policy`'s deadline, if it has one (zero once it has passed).

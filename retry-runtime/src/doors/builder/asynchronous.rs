@@ -4,7 +4,7 @@
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
-use super::{Async, Failure, Hedge, NoHedge, Operation, Retrying};
+use super::{Async, Failure, Hedge, MakeAttempt, NoHedge, Operation, Retrying};
 use crate::attempts::{
     Describe, HedgeFuture, Hedging, OnHedge, RetryFuture, Runner, TimeLimit, TimedOut,
 };
@@ -151,7 +151,7 @@ where
 
 impl<'p, Op, Fut, S, L, K> IntoFuture for Retrying<'p, Op, Async<S, L, NoHedge>, K>
 where
-    Op: FnMut() -> Fut,
+    Op: MakeAttempt<Attempt = Fut>,
     Fut: Future<Output: Outcome>,
     S: AsyncSleep,
     L: Runner<Fut, S>,
@@ -187,7 +187,7 @@ impl<'p, Op, S, L, K> Retrying<'p, Op, Async<S, L, Hedge>, K> {
 
 impl<'p, Op, Fut, R, S, L, K> IntoFuture for Retrying<'p, Op, Async<S, L, Hedge>, K>
 where
-    Op: FnMut() -> Fut,
+    Op: MakeAttempt<Attempt = Fut>,
     Fut: Future<Output = R>,
     R: Outcome,
     S: AsyncSleep,

@@ -31,8 +31,10 @@ use std::future::Future;
 use std::time::Duration;
 
 mod asynchronous;
+mod context;
 mod stateful;
 
+pub use context::{MakeAttempt, WithContext};
 pub use stateful::AsyncMut;
 
 pub use crate::attempts::{
@@ -452,7 +454,7 @@ where
 
 impl<Op, R, K> Retrying<'_, Op, Blocking, K>
 where
-    Op: FnMut() -> R,
+    Op: MakeAttempt<Attempt = R>,
     R: Outcome,
     K: Keys<R>,
 {
@@ -472,7 +474,7 @@ where
         loop {
             let outcome = match admit(&self.rules, &mut engine) {
                 Some(refused) => refused,
-                None => (self.op)(),
+                None => (self.op).make(|id| engine.context(self.policy, Timing::Sync, id)),
             };
             match judge(
                 &self.rules,

@@ -1,0 +1,33 @@
+async fn fetch(client: &Client) -> Result<Item, Error> {
+    #[allow(unused_imports)]
+    use ::retry_runtime::__private::reserved::*;
+    let mut __retry_hedging = ::core::pin::pin!(
+        ::retry_runtime::__private::hedged::<Result<Item, Error>, _>(
+            &const { ::retry_runtime::Policy::new().max_attempts(3) },
+            ::core::time::Duration::from_millis(50)
+        )
+        .race("fetch", ::retry_runtime::__private::describer!())
+    );
+    let mut __retry_call = ::retry_runtime::__private::CallId::new();
+    loop {
+        let __retry_context = __retry_hedging.as_mut().context(&mut __retry_call);
+        __retry_hedging.as_mut().start(async {
+            if let ::core::option::Option::Some(__retry_early) =
+                ::core::option::Option::None::<Result<Item, Error>>
+            {
+                #[allow(unreachable_code)]
+                return __retry_early;
+            }
+            let cx: ::retry_runtime::Context = __retry_context.bind();
+            client
+                .get()
+                .header("x-retry-attempt", cx.attempt)
+                .send()
+                .await
+        });
+        if let ::core::option::Option::Some(__retry_outcome) = __retry_hedging.as_mut().next().await
+        {
+            return __retry_outcome;
+        }
+    }
+}
