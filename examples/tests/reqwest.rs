@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use retry_examples::FlakyServer;
+use retry_examples::{FlakyServer, Written};
 use retry_runtime::reqwest::{Answer, RetryMiddleware};
 use retry_runtime::{Attempt, GiveUp, Policy, RetryBudget, StopReason, testing};
 
@@ -127,35 +127,15 @@ async fn refused_connections_are_retried_and_the_hooks_hear_each_attempt() {
     );
 }
 
-/// The text of the events the subscriber wrote.
-#[derive(Clone, Default)]
-struct Written(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Written {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn the_events_carry_the_calls_name() {
     let server = server(u32::MAX, None).await;
     let written = Written::default();
-    let writer = written.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = written.subscribe();
     let client = client(RetryMiddleware::http(POLICY.max_attempts(2)).name("inventory"));
     let (response, _) = testing::record_async(client.get(server.url()).send()).await;
     assert_eq!(response.unwrap().status(), 503);
-    let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+    let text = written.text();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
@@ -163,7 +143,9 @@ async fn the_events_carry_the_calls_name() {
         "{text}"
     );
     assert!(
-        lines.iter().all(|line| line.contains("inventory")),
+        lines.iter().all(
+            |line| line.contains("inventory") && line.contains("error=503 Service Unavailable")
+        ),
         "{text}"
     );
 }

@@ -12,9 +12,9 @@ use http_body_util::{BodyExt, Channel, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use retry_examples::{FlakyServer, Script};
+use retry_examples::{FlakyServer, Script, Written};
 use retry_runtime::tower::{Bodies, Http, RetryPolicy};
-use retry_runtime::{Policy, RetryBudget, StopReason, testing};
+use retry_runtime::{Described, Policy, RetryBudget, StopReason, testing};
 use tower::{Service, ServiceBuilder, ServiceExt};
 
 type Body = Full<Bytes>;
@@ -177,6 +177,54 @@ async fn refused_connections_are_retried_and_the_hooks_hear_it() {
     assert_eq!(
         *retries.lock().unwrap(),
         ["retry 1", "retry 2", "gave up after 3"]
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_events_show_the_status_or_the_services_error() {
+    let written = Written::default();
+    let _guard = written.subscribe();
+    let server = server(u32::MAX, None).await;
+    let layer = RetryPolicy::http(Policy::new().max_attempts(2).base(MS)).name("inventory");
+    let mut client = ServiceBuilder::new().layer(layer.layer()).service(hyper());
+    let call = client
+        .ready()
+        .await
+        .unwrap()
+        .call(request("GET", &server.url()));
+    let (response, _) = testing::record_async(call).await;
+    assert_eq!(response.unwrap().status(), 503);
+    // A port that was just free: the connection is refused, and hyper's error is shown.
+    let url = server.url();
+    drop(server);
+    tokio::time::sleep(MS * 20).await;
+    let layer = RetryPolicy::http(Policy::new().max_attempts(2).base(MS))
+        .name("inventory")
+        .describe(Described::display);
+    let mut client = ServiceBuilder::new().layer(layer.layer()).service(hyper());
+    let call = client.ready().await.unwrap().call(request("GET", &url));
+    let (response, _) = testing::record_async(call).await;
+    assert!(response.is_err());
+    let text = written.text();
+    let errors: Vec<&str> = text
+        .lines()
+        .map(|line| line.split_once("error=").map_or("", |(_, error)| error))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "503 Service Unavailable",
+            "503 Service Unavailable",
+            "client error (Connect)",
+            "client error (Connect)"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .all(|line| line.contains("function=\"inventory\"")
+                || line.contains("function=inventory")),
+        "{text}"
     );
 }
 

@@ -75,6 +75,7 @@ pub use attempts::{Cut, TimedOut, TimeoutOutcome};
 pub use context::Context;
 pub use doors::builder::Retrying;
 pub use doors::report::{Report, retry_call};
+pub use engine::Described;
 pub use hooks::{Attempt, GiveUp, StopReason, Succeeded};
 pub use http::{retry_after, retry_after_at};
 pub use limits::{

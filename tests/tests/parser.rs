@@ -204,6 +204,9 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "\"µs\"",
         "\"1.s\"",
         "1u8",
+        "cx",
+        "_",
+        "self",
     ];
     let keys = keys::KEYS.iter().map(|key| key.name);
     prop::sample::select(keys.chain(others).collect::<Vec<_>>())
@@ -219,6 +222,7 @@ const VALID: &[&str] = &[
     "policy = &self.policy, budget = &BUDGET, hint = |e| e.after()",
     "breaker = &BREAKER, throttle = &self.throttle, rejected = |r| E::from(r)",
     "base = Duration::from_millis(2 * 5), jitter = \"decorrelated\"",
+    "context = cx, on_success = count, hedge = \"50ms\", attempt_timeout = \"1s\"",
 ];
 
 proptest! {

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use retry_runtime::{Policy, RetryBudget, retry};
+use retry_runtime::{Described, Policy, RetryBudget, retry};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -173,6 +173,40 @@ fn the_closure_builders_emit_the_same_events_under_their_own_name() {
             (Level::WARN, "Policy::retry", "-"),
             (Level::WARN, "Policy::retry", "-"),
             (Level::ERROR, "Policy::retry", "-"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_builder_told_how_shows_the_failure_as_the_attribute_does() {
+    let policy = Policy::new()
+        .max_attempts(2)
+        .base(std::time::Duration::ZERO);
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let failing = || Err::<(), _>(Unavailable(503));
+    let _ = policy.retry(failing).describe(Described::display).call();
+    let failing = || async { Err::<(), _>(OnlyDebug { code: 500 }) };
+    let _ = policy.retry_async(failing).describe(Described::debug).await;
+    let _ = policy
+        .retry_async_with_context(|_| async { Err::<(), _>(Unavailable(502)) })
+        .hedge(std::time::Duration::from_millis(1))
+        .describe(|e: &Unavailable| Described::Status(e.0))
+        .await;
+    let events = capture.0.lock().unwrap().clone();
+    let errors: Vec<_> = events.iter().map(|e| e.field("error")).collect();
+    // Each call: a retry and a give-up (the hedged call's first event, the start of its
+    // second attempt, has no error); every failure is shown.
+    assert_eq!(
+        errors,
+        [
+            Some("503 Service Unavailable"),
+            Some("503 Service Unavailable"),
+            Some("OnlyDebug { code: 500 }"),
+            Some("OnlyDebug { code: 500 }"),
+            None,
+            Some("502"),
         ]
     );
 }

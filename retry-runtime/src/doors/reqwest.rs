@@ -180,7 +180,7 @@ where
             let answer = next.clone().run(request, extensions).await;
             let error = match &answer {
                 Err(error) => Described::Display(error),
-                Ok(_) => Described::Nothing,
+                Ok(response) => Described::Status(response.status().as_u16()),
             };
             let call = Call::new(&mut engine, &self.policy, limits, self.name);
             let judged =

@@ -6,15 +6,35 @@
 
 use std::fmt::{self, Debug, Display};
 
-/// An error, as the `tracing` events show it.
+/// A failure, as the `tracing` events show it in their `error` field: what a builder's or
+/// tower's `.describe(..)` returns. [`Described::display`] and [`Described::debug`] make
+/// one from a failure.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Described<'a> {
     /// Shown with `Display`.
     Display(&'a dyn Display),
     /// Shown with `Debug`.
     Debug(&'a dyn Debug),
+    /// An HTTP status, shown as `503 Service Unavailable` (a response the tower and reqwest
+    /// doors retry).
+    Status(u16),
     /// Neither is implemented, or there is no error (a success retried by `when_ok`).
     Nothing,
+}
+
+impl Described<'_> {
+    /// `failure`, shown with `Display`.
+    #[must_use]
+    pub fn display<T: Display>(failure: &T) -> Described<'_> {
+        Described::Display(failure)
+    }
+
+    /// `failure`, shown with `Debug`.
+    #[must_use]
+    pub fn debug<T: Debug>(failure: &T) -> Described<'_> {
+        Described::Debug(failure)
+    }
 }
 
 impl Display for Described<'_> {
@@ -22,6 +42,7 @@ impl Display for Described<'_> {
         match self {
             Described::Display(error) => Display::fmt(error, f),
             Described::Debug(error) => Debug::fmt(error, f),
+            Described::Status(code) => status(*code, f),
             Described::Nothing => f.write_str("-"),
         }
     }
@@ -31,6 +52,19 @@ impl Debug for Described<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Display::fmt(self, f)
     }
+}
+
+/// `503 Service Unavailable`; the code alone for a status `http` does not name, or
+/// without the `http` crate (feature `tower`).
+fn status(code: u16, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    #[cfg(feature = "tower")]
+    if let Some(reason) = http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+    {
+        return write!(f, "{code} {reason}");
+    }
+    write!(f, "{code}")
 }
 
 /// A value to describe; see the module docs.

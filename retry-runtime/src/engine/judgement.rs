@@ -113,7 +113,7 @@ impl<'a, R> Judgement<'a, R> {
 
     /// The failure as the events show it.
     #[inline]
-    #[cfg(feature = "reqwest-middleware")]
+    #[cfg(any(feature = "tower", feature = "reqwest-middleware"))]
     pub(crate) fn described(mut self, error: Described<'a>) -> Self {
         self.error = error;
         self

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use super::describe::Described;
+
 use crate::hooks::{Attempt, GiveUp, Succeeded};
 
 /// `when` and `when_ok`: a closure or fn `Fn(&T) -> bool`, [`Always`] or [`Never`].
@@ -130,5 +132,27 @@ impl<R, F: Fn(&GiveUp<'_, R>)> OnGiveUp<R> for F {
     #[inline]
     fn on_give_up(&self, give_up: &GiveUp<'_, R>) {
         self(give_up);
+    }
+}
+
+/// How the events show a failure (the builders' and tower's `.describe(..)`): a closure or
+/// fn `Fn(&E) -> Described<'_>`, such as [`Described::display`] or [`Described::debug`], or
+/// [`NoHook`], which shows none (`-`).
+pub trait DescribeFailure<E> {
+    /// The failure, as the events show it.
+    fn describe<'x>(&self, failure: &'x E) -> Described<'x>;
+}
+
+impl<E> DescribeFailure<E> for NoHook {
+    #[inline]
+    fn describe<'x>(&self, _: &'x E) -> Described<'x> {
+        Described::Nothing
+    }
+}
+
+impl<E, F: for<'x> Fn(&'x E) -> Described<'x>> DescribeFailure<E> for F {
+    #[inline]
+    fn describe<'x>(&self, failure: &'x E) -> Described<'x> {
+        self(failure)
     }
 }

@@ -17,7 +17,9 @@ pub(crate) use call::Call;
 pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described};
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry, on_success};
-pub use keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate};
+pub use keys::{
+    Always, DescribeFailure, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate,
+};
 pub(crate) use rules::sealed::Sealed;
 pub use rules::{Keys, Rules};
 pub(crate) use rules::{admit, assess, judge, timed};

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use super::call::Call;
-use super::describe::Described;
 use super::judgement::Judgement;
-use super::keys::{Always, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate};
+use super::keys::{
+    Always, DescribeFailure, Hint, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate,
+};
 use super::state::Engine;
 use crate::limits::{
     CircuitBreaker, Guard, Guarded, Limits, Reject, RetryBudget, Throttle, Unguarded,
@@ -28,6 +29,7 @@ pub struct Rules<
     G = NoHook,
     X = Unguarded,
     U = NoHook,
+    D = NoHook,
 > {
     pub(crate) when: W,
     pub(crate) when_ok: O,
@@ -37,6 +39,7 @@ pub struct Rules<
     pub(crate) budget: Option<&'b RetryBudget>,
     pub(crate) reject: X,
     pub(crate) on_success: U,
+    pub(crate) describe: D,
 }
 
 impl Rules<'_> {
@@ -50,48 +53,54 @@ impl Rules<'_> {
             budget: None,
             reject: Unguarded,
             on_success: NoHook,
+            describe: NoHook,
         }
     }
 }
 
 /// The keys as the doors set them, each setter changing one key's type.
-impl<'b, W, O, H, A, G, X, U> Rules<'b, W, O, H, A, G, X, U> {
+impl<'b, W, O, H, A, G, X, U, D> Rules<'b, W, O, H, A, G, X, U, D> {
     /// `when`.
-    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X, U> {
-        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, reject, on_success)
+    pub(crate) fn when<F>(self, retry_if: F) -> Rules<'b, F, O, H, A, G, X, U, D> {
+        replace!(Rules, self, when: retry_if; when_ok, hint, on_retry, on_give_up, budget, reject, on_success, describe)
     }
 
     /// `when_ok`.
-    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X, U> {
-        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, reject, on_success)
+    pub(crate) fn when_ok<F>(self, retry_if: F) -> Rules<'b, W, F, H, A, G, X, U, D> {
+        replace!(Rules, self, when_ok: retry_if; when, hint, on_retry, on_give_up, budget, reject, on_success, describe)
     }
 
     /// `hint`.
-    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X, U> {
-        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, reject, on_success)
+    pub(crate) fn hint<F>(self, hint: F) -> Rules<'b, W, O, F, A, G, X, U, D> {
+        replace!(Rules, self, hint: hint; when, when_ok, on_retry, on_give_up, budget, reject, on_success, describe)
     }
 
     /// `on_retry`.
-    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X, U> {
-        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, reject, on_success)
+    pub(crate) fn on_retry<F>(self, hook: F) -> Rules<'b, W, O, H, F, G, X, U, D> {
+        replace!(Rules, self, on_retry: hook; when, when_ok, hint, on_give_up, budget, reject, on_success, describe)
     }
 
     /// `on_give_up`.
-    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X, U> {
-        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, reject, on_success)
+    pub(crate) fn on_give_up<F>(self, hook: F) -> Rules<'b, W, O, H, A, F, X, U, D> {
+        replace!(Rules, self, on_give_up: hook; when, when_ok, hint, on_retry, budget, reject, on_success, describe)
+    }
+
+    /// How the events show a failure.
+    pub(crate) fn describe<F>(self, describe: F) -> Rules<'b, W, O, H, A, G, X, U, F> {
+        replace!(Rules, self, describe: describe; when, when_ok, hint, on_retry, on_give_up, budget, reject, on_success)
     }
 
     /// `on_success`.
-    pub(crate) fn on_success<F>(self, hook: F) -> Rules<'b, W, O, H, A, G, X, F> {
-        replace!(Rules, self, on_success: hook; when, when_ok, hint, on_retry, on_give_up, budget, reject)
+    pub(crate) fn on_success<F>(self, hook: F) -> Rules<'b, W, O, H, A, G, X, F, D> {
+        replace!(Rules, self, on_success: hook; when, when_ok, hint, on_retry, on_give_up, budget, reject, describe)
     }
 
     /// `rejected`: how a call refused before its first attempt becomes an outcome.
-    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, X::Converted<F>, U>
+    pub(crate) fn rejected<F>(self, convert: F) -> Rules<'b, W, O, H, A, G, X::Converted<F>, U, D>
     where
         X: Guard<'b>,
     {
-        replace!(Rules, self, reject: self.reject.converted(convert); when, when_ok, hint, on_retry, on_give_up, budget, on_success)
+        replace!(Rules, self, reject: self.reject.converted(convert); when, when_ok, hint, on_retry, on_give_up, budget, on_success, describe)
     }
 
     /// `budget`.
@@ -101,7 +110,7 @@ impl<'b, W, O, H, A, G, X, U> Rules<'b, W, O, H, A, G, X, U> {
     }
 
     /// `breaker`: from now on a limit may refuse the call.
-    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Guarding<'b, W, O, H, A, G, X, U>
+    pub(crate) fn breaker(self, breaker: &'b CircuitBreaker) -> Guarding<'b, W, O, H, A, G, X, U, D>
     where
         X: Guard<'b>,
     {
@@ -111,7 +120,7 @@ impl<'b, W, O, H, A, G, X, U> Rules<'b, W, O, H, A, G, X, U> {
     }
 
     /// `throttle`: from now on a limit may refuse the call.
-    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Guarding<'b, W, O, H, A, G, X, U>
+    pub(crate) fn throttle(self, throttle: &'b Throttle) -> Guarding<'b, W, O, H, A, G, X, U, D>
     where
         X: Guard<'b>,
     {
@@ -120,17 +129,17 @@ impl<'b, W, O, H, A, G, X, U> Rules<'b, W, O, H, A, G, X, U> {
         rules
     }
 
-    fn guarded(self) -> Guarding<'b, W, O, H, A, G, X, U>
+    fn guarded(self) -> Guarding<'b, W, O, H, A, G, X, U, D>
     where
         X: Guard<'b>,
     {
-        replace!(Rules, self, reject: self.reject.into_guarded(); when, when_ok, hint, on_retry, on_give_up, budget, on_success)
+        replace!(Rules, self, reject: self.reject.into_guarded(); when, when_ok, hint, on_retry, on_give_up, budget, on_success, describe)
     }
 }
 
 /// [`Rules`] once a breaker or a throttle is set.
-pub(crate) type Guarding<'b, W, O, H, A, G, X, U> =
-    Rules<'b, W, O, H, A, G, Guarded<'b, <X as Guard<'b>>::Convert>, U>;
+pub(crate) type Guarding<'b, W, O, H, A, G, X, U, D> =
+    Rules<'b, W, O, H, A, G, Guarded<'b, <X as Guard<'b>>::Convert>, U, D>;
 
 /// What a call's keys do with each outcome of type `R`: `when`, `when_ok` and `hint` judge
 /// it, `on_retry` and `on_give_up` hear of it, and the budget limits it. [`Rules`] is the one
@@ -151,6 +160,8 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     type OnSuccess: OnSuccess<R>;
     /// How a call refused before its first attempt becomes an outcome.
     type Reject: Reject<R>;
+    /// How the events show a failure.
+    type Describe: DescribeFailure<R::Failure>;
 
     /// `when`.
     #[doc(hidden)]
@@ -173,6 +184,9 @@ pub trait Keys<R: Outcome>: sealed::Sealed {
     /// `rejected`, or the outcome's own conversion.
     #[doc(hidden)]
     fn reject(&self) -> &Self::Reject;
+    /// How the events show a failure.
+    #[doc(hidden)]
+    fn describe(&self) -> &Self::Describe;
 }
 
 pub(crate) mod sealed {
@@ -186,7 +200,7 @@ pub(crate) mod sealed {
     }
 }
 
-impl<'b, W, O, H, A, G, X: Guard<'b>, U> sealed::Sealed for Rules<'b, W, O, H, A, G, X, U> {
+impl<'b, W, O, H, A, G, X: Guard<'b>, U, D> sealed::Sealed for Rules<'b, W, O, H, A, G, X, U, D> {
     #[inline]
     fn limits(&self) -> Limits<'_> {
         Limits {
@@ -196,7 +210,7 @@ impl<'b, W, O, H, A, G, X: Guard<'b>, U> sealed::Sealed for Rules<'b, W, O, H, A
     }
 }
 
-impl<'b, R, W, O, H, A, G, X, U> Keys<R> for Rules<'b, W, O, H, A, G, X, U>
+impl<'b, R, W, O, H, A, G, X, U, D> Keys<R> for Rules<'b, W, O, H, A, G, X, U, D>
 where
     R: Outcome,
     W: Predicate<R::Failure>,
@@ -206,6 +220,7 @@ where
     G: OnGiveUp<R>,
     X: Reject<R> + Guard<'b>,
     U: OnSuccess<R>,
+    D: DescribeFailure<R::Failure>,
 {
     type When = W;
     type WhenOk = O;
@@ -214,6 +229,7 @@ where
     type OnGiveUp = G;
     type OnSuccess = U;
     type Reject = X;
+    type Describe = D;
 
     #[inline]
     fn when(&self) -> &W {
@@ -249,6 +265,11 @@ where
     fn reject(&self) -> &X {
         &self.reject
     }
+
+    #[inline]
+    fn describe(&self) -> &D {
+        &self.describe
+    }
 }
 
 /// Whether the hooks of `K` read the elapsed time.
@@ -261,7 +282,7 @@ pub(crate) fn timed<R: Outcome, K: Keys<R>>() -> bool {
 /// What `when`, `when_ok` and `hint` make of `outcome`.
 #[inline]
 pub(crate) fn assess<'a, R: Outcome, K: Keys<R>>(keys: &K, outcome: &'a R) -> Judgement<'a, R> {
-    Judgement::new(outcome, |_| Described::Nothing)
+    Judgement::new(outcome, |failure| keys.describe().describe(failure))
         .when(keys.when())
         .when_ok(keys.when_ok())
         .hint(keys.hint())

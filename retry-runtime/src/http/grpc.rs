@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::Class;
+use crate::engine::Described;
 
 /// The header a server sends to say when to come back, in milliseconds.
 pub(crate) const PUSHBACK: &str = "grpc-retry-pushback-ms";
@@ -49,6 +50,40 @@ pub(crate) fn class(status: StatusCode, headers: &HeaderMap, retryable: u32) -> 
     }
 }
 
+/// gRPC's status codes by number, as the events show them.
+static NAMES: [&str; 17] = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// How the events show a response with `status` and `headers`: its `grpc-status` by name
+/// (`UNAVAILABLE`), else its HTTP status.
+pub(crate) fn describe(status: StatusCode, headers: &HeaderMap) -> Described<'static> {
+    let Some(value) = headers.get("grpc-status") else {
+        return Described::Status(status.as_u16());
+    };
+    let name = parse(value)
+        .and_then(|code| usize::try_from(code).ok())
+        .and_then(|code| NAMES.get(code))
+        .unwrap_or(&NAMES[UNKNOWN as usize]);
+    Described::Display(name)
+}
+
 /// A header's value as a non-negative decimal integer.
 fn parse(value: &HeaderValue) -> Option<u64> {
     let text = value.to_str().ok()?.trim();
@@ -85,6 +120,20 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_events_show_the_grpc_status_by_name_else_the_http_status() {
+        let shown = |status: u16, pairs: &[(&'static str, &'static str)]| {
+            let status = StatusCode::from_u16(status).unwrap();
+            describe(status, &headers(pairs)).to_string()
+        };
+        assert_eq!(shown(200, &[("grpc-status", "14")]), "UNAVAILABLE");
+        assert_eq!(shown(200, &[("grpc-status", "16")]), "UNAUTHENTICATED");
+        assert_eq!(shown(200, &[("grpc-status", "99")]), "UNKNOWN");
+        assert_eq!(shown(200, &[("grpc-status", "x")]), "UNKNOWN");
+        assert_eq!(shown(503, &[]), "503 Service Unavailable");
+        assert_eq!(shown(599, &[]), "599");
     }
 
     const DEFAULT: u32 = 1 << UNAVAILABLE;

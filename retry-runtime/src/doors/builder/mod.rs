@@ -41,9 +41,10 @@ pub use crate::attempts::{
     HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
 pub use crate::engine::{
-    Always, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate, Rules,
+    Always, DescribeFailure, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess,
+    Predicate, Rules,
 };
-use crate::engine::{Engine, admit, judge, timed};
+use crate::engine::{Described, Engine, admit, judge, timed};
 use crate::hooks::{Attempt, GiveUp, Succeeded};
 use crate::limits::{CircuitBreaker, Rejected, RetryBudget, Throttle};
 pub use crate::limits::{Guard, Guarded, Reject, Unguarded};
@@ -122,11 +123,16 @@ where
 type Of<Op, M> = <Op as Operation<M>>::Outcome;
 /// A [`Retrying`] with the keys `W`, `O`, `H`, `A`, `G` and the refusal setting `X` (see
 /// [`Rules`]).
-type Keyed<'p, Op, M, W, O, H, A, G, X, U> = Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U>>;
+type Keyed<'p, Op, M, W, O, H, A, G, X, U, D> =
+    Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U, D>>;
+
+/// A [`Keyed`] once `rejected` is set.
+type Rejecting<'p, Op, M, W, O, H, A, G, X, F, U, D> =
+    Keyed<'p, Op, M, W, O, H, A, G, <X as Guard<'p>>::Converted<F>, U, D>;
 
 /// A [`Keyed`] once a breaker or a throttle is set.
-type Limited<'p, Op, M, W, O, H, A, G, X, U> =
-    Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>, U>;
+type Limited<'p, Op, M, W, O, H, A, G, X, U, D> =
+    Keyed<'p, Op, M, W, O, H, A, G, Guarded<'p, <X as Guard<'p>>::Convert>, U, D>;
 pub(super) type Failure<Op, M> = <Of<Op, M> as Outcome>::Failure;
 type Success<Op, M> = <Of<Op, M> as Outcome>::Success;
 
@@ -211,7 +217,7 @@ impl<'p, Op, M, K> Retrying<'p, Op, M, K> {
     }
 }
 
-impl<'p, Op, M, W, O, H, A, G, X, U> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U>>
+impl<'p, Op, M, W, O, H, A, G, X, U, D> Retrying<'p, Op, M, Rules<'p, W, O, H, A, G, X, U, D>>
 where
     Op: Operation<M>,
 {
@@ -231,7 +237,7 @@ where
     ///     .call();
     /// assert_eq!((result, calls), (Err(404), 1));
     /// ```
-    pub fn when<F>(self, retry_if: F) -> Keyed<'p, Op, M, F, O, H, A, G, X, U>
+    pub fn when<F>(self, retry_if: F) -> Keyed<'p, Op, M, F, O, H, A, G, X, U, D>
     where
         F: Fn(&Failure<Op, M>) -> bool,
     {
@@ -257,7 +263,7 @@ where
     ///     .call();
     /// assert_eq!(status, Ok("done"));
     /// ```
-    pub fn when_ok<F>(self, retry_if: F) -> Keyed<'p, Op, M, W, F, H, A, G, X, U>
+    pub fn when_ok<F>(self, retry_if: F) -> Keyed<'p, Op, M, W, F, H, A, G, X, U, D>
     where
         F: Fn(&Success<Op, M>) -> bool,
     {
@@ -281,7 +287,7 @@ where
     /// });
     /// assert_eq!(delays, [Duration::from_secs(7); 2]);
     /// ```
-    pub fn hint<F>(self, hint: F) -> Keyed<'p, Op, M, W, O, F, A, G, X, U>
+    pub fn hint<F>(self, hint: F) -> Keyed<'p, Op, M, W, O, F, A, G, X, U, D>
     where
         F: Fn(&Failure<Op, M>) -> Option<Duration>,
     {
@@ -326,7 +332,7 @@ where
     ///     .call();
     /// assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::ConnectionRefused);
     /// ```
-    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, Op, M, W, O, H, A, G, X, U>
+    pub fn breaker(self, breaker: &'p CircuitBreaker) -> Limited<'p, Op, M, W, O, H, A, G, X, U, D>
     where
         X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
@@ -349,7 +355,7 @@ where
     /// }
     /// assert!(THROTTLE.probability() > 0.9);
     /// ```
-    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, Op, M, W, O, H, A, G, X, U>
+    pub fn throttle(self, throttle: &'p Throttle) -> Limited<'p, Op, M, W, O, H, A, G, X, U, D>
     where
         X: Guard<'p, Convert: Reject<Of<Op, M>>>,
     {
@@ -376,7 +382,7 @@ where
     ///     assert!(result.unwrap_err().starts_with(expected));
     /// }
     /// ```
-    pub fn rejected<F>(self, convert: F) -> Keyed<'p, Op, M, W, O, H, A, G, X::Converted<F>, U>
+    pub fn rejected<F>(self, convert: F) -> Rejecting<'p, Op, M, W, O, H, A, G, X, F, U, D>
     where
         F: Fn(Rejected) -> Failure<Op, M>,
         X: Guard<'p>,
@@ -399,7 +405,7 @@ where
     ///     .call();
     /// assert_eq!(retries.get(), 2);
     /// ```
-    pub fn on_retry<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, F, G, X, U>
+    pub fn on_retry<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, F, G, X, U, D>
     where
         F: Fn(&Attempt<'_, Of<Op, M>>),
     {
@@ -419,11 +425,42 @@ where
     ///     .on_give_up(|g| assert_eq!((g.attempts, g.reason), (3, StopReason::Attempts)))
     ///     .call();
     /// ```
-    pub fn on_give_up<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, F, X, U>
+    pub fn on_give_up<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, F, X, U, D>
     where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
         self.with_rules(|rules| rules.on_give_up(hook))
+    }
+
+    /// How the `tracing` events (feature `tracing`) show a failure, in their `error` field:
+    /// [`Described::display`], [`Described::debug`], or a fn of your own. The attribute
+    /// picks `Display`, else `Debug`, from the failure's type; a builder is generic over it
+    /// and cannot, so without this its events show `error = -`.
+    ///
+    /// ```
+    /// use retry_runtime::{Described, Policy};
+    /// use std::time::Duration;
+    ///
+    /// let policy = Policy::new().base(Duration::ZERO);
+    /// let result = policy
+    ///     .retry(|| "x".parse::<u32>())
+    ///     .name("parse_port")
+    ///     .describe(Described::display) // retrying ... error=invalid digit found in string
+    ///     .call();
+    /// assert!(result.is_err());
+    ///
+    /// #[derive(Debug)]
+    /// struct Status(u16);
+    /// let _ = policy
+    ///     .retry(|| Err::<(), _>(Status(503)))
+    ///     .describe(|status: &Status| Described::debug(status)) // error=Status(503)
+    ///     .call();
+    /// ```
+    pub fn describe<F>(self, describe: F) -> Keyed<'p, Op, M, W, O, H, A, G, X, U, F>
+    where
+        F: for<'x> Fn(&'x Failure<Op, M>) -> Described<'x>,
+    {
+        self.with_rules(|rules| rules.describe(describe))
     }
 
     /// `on_success`: called once with the [`Succeeded`] when the call returns a success
@@ -444,7 +481,7 @@ where
     ///     .on_success(|s| assert_eq!((s.attempts, s.value()), (2, Some(&2))))
     ///     .call();
     /// ```
-    pub fn on_success<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, G, X, F>
+    pub fn on_success<F>(self, hook: F) -> Keyed<'p, Op, M, W, O, H, A, G, X, F, D>
     where
         F: Fn(&Succeeded<'_, Of<Op, M>>),
     {

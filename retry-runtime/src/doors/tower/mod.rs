@@ -93,7 +93,9 @@ use pin_project_lite::pin_project;
 
 use crate::attempts::POLLED_AFTER_COMPLETION;
 use crate::engine::on_give_up;
-use crate::engine::{Call, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess};
+use crate::engine::{
+    Call, DescribeFailure, Described, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess,
+};
 use crate::http::Resend;
 #[cfg(feature = "tonic")]
 use crate::http::grpc;
@@ -119,6 +121,15 @@ pub trait Classify<Req, Res, E> {
     fn resend(&self, request: &mut Req, previous: u32) {
         let _ = (request, previous);
     }
+
+    /// How the `tracing` events show `response`, an answer classified as a failure or a
+    /// retry, in their `error` field ([`Http`]: its status, `503 Service Unavailable`;
+    /// [`Grpc`]: its `grpc-status` by name); nothing (`-`) by default. A failure of the
+    /// service (`Err`) is shown by [`RetryPolicy::describe`].
+    fn describe<'r>(&self, response: &'r Res) -> Described<'r> {
+        let _ = response;
+        Described::Nothing
+    }
 }
 
 impl<Req, Res, E, F: Fn(&Result<Res, E>) -> bool> Classify<Req, Res, E> for F {
@@ -143,6 +154,10 @@ impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Http {
             Err(_) => Class::Retry(None),
             Ok(response) => crate::http::class(response.status(), response.headers()),
         }
+    }
+
+    fn describe<'r>(&self, response: &'r http::Response<Res>) -> Described<'r> {
+        Described::Status(response.status().as_u16())
     }
 }
 
@@ -202,6 +217,10 @@ impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Grpc {
         request
             .headers_mut()
             .insert(grpc::PREVIOUS_ATTEMPTS, previous);
+    }
+
+    fn describe<'r>(&self, response: &'r http::Response<Res>) -> Described<'r> {
+        grpc::describe(response.status(), response.headers())
     }
 }
 
@@ -301,7 +320,15 @@ impl<B: ReplayBody> Keep<http::Request<B>> for Bodies {
 /// [`layer`](Self::layer) (and a [`tower::retry::Policy`] for tower's own middleware): see
 /// the [module docs](self). Each request gets its own copy, with a fresh call state.
 #[derive(Debug)]
-pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep, U = NoHook> {
+pub struct RetryPolicy<
+    C,
+    K = CloneIt,
+    A = NoHook,
+    G = NoHook,
+    S = DefaultSleep,
+    U = NoHook,
+    D = NoHook,
+> {
     policy: Policy,
     classify: C,
     clone: K,
@@ -309,6 +336,8 @@ pub struct RetryPolicy<C, K = CloneIt, A = NoHook, G = NoHook, S = DefaultSleep,
     on_retry: A,
     on_give_up: G,
     on_success: U,
+    /// How the events show a failure of the service (`describe`).
+    describe: D,
     sleeper: S,
     /// `retry_all_methods`: every request may be resent.
     all_methods: bool,
@@ -328,6 +357,7 @@ impl<C> RetryPolicy<C> {
             on_retry: NoHook,
             on_give_up: NoHook,
             on_success: NoHook,
+            describe: NoHook,
             sleeper: DefaultSleep,
             all_methods: false,
             name: FUNCTION,
@@ -381,7 +411,7 @@ impl RetryPolicy<Grpc, Bodies> {
 
 #[cfg(feature = "tonic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tonic")))]
-impl<K, A, G, S, U> RetryPolicy<Grpc, K, A, G, S, U> {
+impl<K, A, G, S, U, D> RetryPolicy<Grpc, K, A, G, S, U, D> {
     /// The status codes that are retried, instead of `UNAVAILABLE` alone.
     pub fn retryable_codes(mut self, codes: impl IntoIterator<Item = tonic::Code>) -> Self {
         self.classify = Grpc::with_codes(codes);
@@ -389,7 +419,7 @@ impl<K, A, G, S, U> RetryPolicy<Grpc, K, A, G, S, U> {
     }
 }
 
-impl<C, A, G, S, U> RetryPolicy<C, Bodies, A, G, S, U> {
+impl<C, A, G, S, U, D> RetryPolicy<C, Bodies, A, G, S, U, D> {
     /// The most a call keeps of a body it replays, in bytes ([`DEFAULT_REPLAY_LIMIT`],
     /// 1 MiB, unless set): a body that outgrows it commits the call, which is then not
     /// retried.
@@ -399,7 +429,7 @@ impl<C, A, G, S, U> RetryPolicy<C, Bodies, A, G, S, U> {
     }
 }
 
-impl<C, K, A, G, S, U> RetryPolicy<C, K, A, G, S, U> {
+impl<C, K, A, G, S, U, D> RetryPolicy<C, K, A, G, S, U, D> {
     /// The name the `tracing` events give each call, where the attribute gives the fn's
     /// (`tower::Retry` unless set).
     pub fn name(mut self, name: &'static str) -> Self {
@@ -472,28 +502,61 @@ impl<C, K, A, G, S, U> RetryPolicy<C, K, A, G, S, U> {
     /// How a request is kept for the next attempt: any [`Keep`], such as [`CloneIt`] (whole
     /// requests cloned), [`Bodies`] (`http::Request`s by their body, replayed when it cannot
     /// be cloned), or a `Fn(&Req) -> Option<Req>` (`None`: it is sent once).
-    pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S, U> {
-        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, on_success, engine)
+    pub fn clone_requests<K2>(self, clone: K2) -> RetryPolicy<C, K2, A, G, S, U, D> {
+        replace!(RetryPolicy, self, clone: clone; policy, classify, limits, on_retry, on_give_up, sleeper, all_methods, name, on_success, engine, describe)
     }
 
     /// Called before each sleep, as `on_retry`; the outcome is the `Result` of the attempt.
-    pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S, U> {
-        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, name, on_success, engine)
+    pub fn on_retry<A2>(self, hook: A2) -> RetryPolicy<C, K, A2, G, S, U, D> {
+        replace!(RetryPolicy, self, on_retry: hook; policy, classify, clone, limits, on_give_up, sleeper, all_methods, name, on_success, engine, describe)
     }
 
     /// Called once when a request's retries give up, as `on_give_up`.
-    pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S, U> {
-        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, name, on_success, engine)
+    pub fn on_give_up<G2>(self, hook: G2) -> RetryPolicy<C, K, A, G2, S, U, D> {
+        replace!(RetryPolicy, self, on_give_up: hook; policy, classify, clone, limits, on_retry, sleeper, all_methods, name, on_success, engine, describe)
     }
 
     /// Called once when a request's call returns a success, as `on_success`.
-    pub fn on_success<U2>(self, hook: U2) -> RetryPolicy<C, K, A, G, S, U2> {
-        replace!(RetryPolicy, self, on_success: hook; policy, classify, clone, limits, on_retry, on_give_up, sleeper, all_methods, name, engine)
+    pub fn on_success<U2>(self, hook: U2) -> RetryPolicy<C, K, A, G, S, U2, D> {
+        replace!(RetryPolicy, self, on_success: hook; policy, classify, clone, limits, on_retry, on_give_up, sleeper, all_methods, name, engine, describe)
+    }
+
+    /// How the `tracing` events show a failure of the service (an `Err`, no response):
+    /// [`Described::display`], [`Described::debug`], or a fn of your own
+    /// (`for<'x> fn(&'x E) -> Described<'x>`: a closure cannot say that its result borrows
+    /// its argument here, where the error type is not known yet); `-` without it. (A
+    /// response is shown by the classifier: see [`Classify::describe`].)
+    ///
+    /// ```
+    /// use retry_runtime::{Described, Policy};
+    /// use retry_runtime::tower::RetryPolicy;
+    /// use std::time::Duration;
+    /// use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let policy = Policy::new().max_attempts(2).base(Duration::from_millis(10));
+    /// let layer = RetryPolicy::http(policy)
+    ///     .name("inventory")
+    ///     .describe(Described::display) // retrying ... error=connection refused
+    ///     .layer();
+    /// let mut client = ServiceBuilder::new().layer(layer).service(tower::service_fn(
+    ///     |_: http::Request<String>| async {
+    ///         Err::<http::Response<String>, BoxError>("connection refused".into())
+    ///     },
+    /// ));
+    /// let request = http::Request::new(String::new());
+    /// let answer = client.ready().await.unwrap().call(request).await;
+    /// assert_eq!(answer.unwrap_err().to_string(), "connection refused");
+    /// # }
+    /// ```
+    pub fn describe<D2>(self, describe: D2) -> RetryPolicy<C, K, A, G, S, U, D2> {
+        replace!(RetryPolicy, self, describe: describe; policy, classify, clone, limits, on_retry, on_give_up, sleeper, all_methods, name, on_success, engine)
     }
 
     /// The async sleep of another runtime (see [`AsyncSleep`]).
-    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2, U> {
-        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, name, on_success, engine)
+    pub fn sleep<S2: AsyncSleep>(self, sleeper: S2) -> RetryPolicy<C, K, A, G, S2, U, D> {
+        replace!(RetryPolicy, self, sleeper: sleeper; policy, classify, clone, limits, on_retry, on_give_up, all_methods, name, on_success, engine, describe)
     }
 
     /// The layer for `ServiceBuilder::layer`: [`Retry`] around the service.
@@ -565,10 +628,11 @@ pub struct AdmitLayer<P> {
     policy: P,
 }
 
-impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> ::tower::Layer<Svc>
-    for AdmitLayer<RetryPolicy<C, K, A, G, S, U>>
+impl<Svc, C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone, D: Clone> ::tower::Layer<Svc>
+    for AdmitLayer<RetryPolicy<C, K, A, G, S, U, D>>
 {
-    type Service = Admit<RetryPolicy<C, K, A, G, S, U>, Retry<RetryPolicy<C, K, A, G, S, U>, Svc>>;
+    type Service =
+        Admit<RetryPolicy<C, K, A, G, S, U, D>, Retry<RetryPolicy<C, K, A, G, S, U, D>, Svc>>;
 
     fn layer(&self, service: Svc) -> Self::Service {
         Admit {
@@ -586,7 +650,8 @@ pub struct Admit<P, Svc> {
     inner: Svc,
 }
 
-impl<Req, Svc, C, K, A, G, S, U> ::tower::Service<Req> for Admit<RetryPolicy<C, K, A, G, S, U>, Svc>
+impl<Req, Svc, C, K, A, G, S, U, D> ::tower::Service<Req>
+    for Admit<RetryPolicy<C, K, A, G, S, U, D>, Svc>
 where
     Svc: ::tower::Service<Req>,
     Svc::Error: From<Rejected>,
@@ -653,8 +718,8 @@ where
 }
 
 /// Each request's copy starts a call of its own: fresh attempts, a fresh clock.
-impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> Clone
-    for RetryPolicy<C, K, A, G, S, U>
+impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone, D: Clone> Clone
+    for RetryPolicy<C, K, A, G, S, U, D>
 {
     fn clone(&self) -> Self {
         RetryPolicy {
@@ -665,6 +730,7 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> Clone
             on_retry: self.on_retry.clone(),
             on_give_up: self.on_give_up.clone(),
             on_success: self.on_success.clone(),
+            describe: self.describe.clone(),
             sleeper: self.sleeper.clone(),
             all_methods: self.all_methods,
             name: self.name,
@@ -676,10 +742,10 @@ impl<C: Clone, K: Clone, A: Clone, G: Clone, S: Clone, U: Clone> Clone
 /// The name the events give this front door.
 const FUNCTION: &str = "tower::Retry";
 
-impl<C, K, A, G, S: AsyncSleep, U> RetryPolicy<C, K, A, G, S, U> {
+impl<C, K, A, G, S: AsyncSleep, U, D> RetryPolicy<C, K, A, G, S, U, D> {
     /// Judges `result`, classified as `class`, one request's answer (`resend`: it can be
     /// sent again): the sleep before the next attempt, or `None` to return it.
-    fn judge<Res, E>(
+    fn judge<Req, Res, E>(
         &mut self,
         result: &Result<Res, E>,
         class: Class,
@@ -689,6 +755,8 @@ impl<C, K, A, G, S: AsyncSleep, U> RetryPolicy<C, K, A, G, S, U> {
         A: OnRetry<Result<Res, E>>,
         G: OnGiveUp<Result<Res, E>>,
         U: OnSuccess<Result<Res, E>>,
+        C: Classify<Req, Res, E>,
+        D: DescribeFailure<E>,
     {
         let guards = self.limits.guards();
         let limits = Limits {
@@ -703,15 +771,20 @@ impl<C, K, A, G, S: AsyncSleep, U> RetryPolicy<C, K, A, G, S, U> {
         }
         let call = Call::new(&mut self.engine, &self.policy, limits, self.name);
         let hooks = (&self.on_retry, &self.on_give_up, &self.on_success);
-        let delay = Judgement::classified(result, class, resend).finish(call, hooks);
+        let error = match result {
+            Ok(response) => self.classify.describe(response),
+            Err(error) => self.describe.describe(error),
+        };
+        let judged = Judgement::classified(result, class, resend).described(error);
+        let delay = judged.finish(call, hooks);
         delay.map(|delay| sleep_async(delay, &self.sleeper))
     }
 }
 
 /// For tower's own `Retry` middleware (`tower::retry::Retry::new(policy, service)`), with a
 /// [`CloneRequest`]; [`RetryPolicy::layer`] also replays bodies.
-impl<Req, Res, E, C, K, A, G, S, U> ::tower::retry::Policy<Req, Res, E>
-    for RetryPolicy<C, K, A, G, S, U>
+impl<Req, Res, E, C, K, A, G, S, U, D> ::tower::retry::Policy<Req, Res, E>
+    for RetryPolicy<C, K, A, G, S, U, D>
 where
     Req: Resendable,
     C: Classify<Req, Res, E>,
@@ -719,6 +792,7 @@ where
     A: OnRetry<Result<Res, E>>,
     G: OnGiveUp<Result<Res, E>>,
     U: OnSuccess<Result<Res, E>>,
+    D: DescribeFailure<E>,
     S: AsyncSleep,
 {
     type Future = MaybeSleep<S::Sleep>;
@@ -727,7 +801,7 @@ where
         let class = self.classify.classify(result);
         // tower holds a copy of every request it calls `retry` for.
         let resend = Resend::of(request, self.all_methods, self.policy.max_attempts).allows(true);
-        self.judge(&*result, class, resend)
+        self.judge::<Req, _, _>(&*result, class, resend)
     }
 
     /// Cloned even when it may not be resent: tower calls `retry` only for a request it

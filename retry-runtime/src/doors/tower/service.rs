@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 
 use super::{Class, Classify, Keep, Resendable, RetryPolicy};
 use crate::attempts::POLLED_AFTER_COMPLETION;
-use crate::engine::{OnGiveUp, OnRetry, OnSuccess};
+use crate::engine::{DescribeFailure, OnGiveUp, OnRetry, OnSuccess};
 use crate::http::Resend;
 use crate::time::{AsyncSleep, MaybeSleep};
 
@@ -54,7 +54,8 @@ impl<P, Svc> Retry<P, Svc> {
     }
 }
 
-impl<Req, Svc, C, K, A, G, S, U> ::tower::Service<Req> for Retry<RetryPolicy<C, K, A, G, S, U>, Svc>
+impl<Req, Svc, C, K, A, G, S, U, D> ::tower::Service<Req>
+    for Retry<RetryPolicy<C, K, A, G, S, U, D>, Svc>
 where
     Req: Resendable,
     Svc: ::tower::Service<Req> + Clone,
@@ -63,12 +64,13 @@ where
     A: OnRetry<Result<Svc::Response, Svc::Error>> + Clone,
     G: OnGiveUp<Result<Svc::Response, Svc::Error>> + Clone,
     U: OnSuccess<Result<Svc::Response, Svc::Error>> + Clone,
+    D: DescribeFailure<Svc::Error> + Clone,
     S: AsyncSleep + Clone,
 {
     type Response = Svc::Response;
     type Error = Svc::Error;
     type Future =
-        ResponseFuture<RetryPolicy<C, K, A, G, S, U>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>;
+        ResponseFuture<RetryPolicy<C, K, A, G, S, U, D>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.service.poll_ready(cx)
@@ -133,8 +135,8 @@ pin_project! {
     }
 }
 
-impl<Req, Svc, C, K, A, G, S, U> Future
-    for ResponseFuture<RetryPolicy<C, K, A, G, S, U>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>
+impl<Req, Svc, C, K, A, G, S, U, D> Future
+    for ResponseFuture<RetryPolicy<C, K, A, G, S, U, D>, Svc, Req, K::Kept, MaybeSleep<S::Sleep>>
 where
     Req: Resendable,
     Svc: ::tower::Service<Req>,
@@ -143,6 +145,7 @@ where
     A: OnRetry<Result<Svc::Response, Svc::Error>>,
     G: OnGiveUp<Result<Svc::Response, Svc::Error>>,
     U: OnSuccess<Result<Svc::Response, Svc::Error>>,
+    D: DescribeFailure<Svc::Error>,
     S: AsyncSleep,
 {
     type Output = Result<Svc::Response, Svc::Error>;
@@ -162,7 +165,7 @@ where
                         _ => None,
                     };
                     let resend = this.resend.allows(next.is_some());
-                    match this.policy.judge(&result, class, resend) {
+                    match this.policy.judge::<Req, _, _>(&result, class, resend) {
                         Some(sleep) => {
                             drop(result);
                             *this.next = next;
