@@ -34,6 +34,10 @@ fn flaky(failures: u32) -> Flaky {
     warm.reset();
     let _ = block_on(b::attribute_limited_async(&warm));
     warm.reset();
+    let _ = b::attribute_context(&warm);
+    warm.reset();
+    let _ = block_on(b::attribute_context_async(&warm));
+    warm.reset();
     let _ = block_on(b::hand_loop_async(&warm));
     warm.reset();
     let _ = block_on(b::hand_loop_sleep_async(&warm));
@@ -71,6 +75,13 @@ fn sync_attribute(op: Flaky) -> Result<u32, u32> {
 #[bench::three_failures(3)]
 fn sync_attribute_limited(op: Flaky) -> Result<u32, b::Failure> {
     black_box(b::attribute_limited(black_box(&op)))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn sync_attribute_context(op: Flaky) -> Result<u32, u32> {
+    black_box(b::attribute_context(black_box(&op)))
 }
 
 #[library_benchmark(setup = flaky)]
@@ -125,6 +136,13 @@ fn async_attribute(op: Flaky) -> Result<u32, u32> {
 #[bench::three_failures(3)]
 fn async_attribute_limited(op: Flaky) -> Result<u32, b::Failure> {
     black_box(block_on(b::attribute_limited_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = flaky)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn async_attribute_context(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(b::attribute_context_async(black_box(&op))))
 }
 
 #[library_benchmark(setup = flaky)]
@@ -242,12 +260,12 @@ library_benchmark_group!(
 
 library_benchmark_group!(
     name = sync;
-    benchmarks = sync_direct_call, sync_hand_loop, sync_attribute, sync_attribute_limited, sync_attribute_500ms, sync_builder, sync_backon
+    benchmarks = sync_direct_call, sync_hand_loop, sync_attribute, sync_attribute_limited, sync_attribute_context, sync_attribute_500ms, sync_builder, sync_backon
 );
 
 library_benchmark_group!(
     name = asynchronous;
-    benchmarks = async_direct_call, async_hand_loop, async_hand_loop_sleep, async_attribute, async_attribute_limited, async_attribute_500ms, async_builder, async_backon
+    benchmarks = async_direct_call, async_hand_loop, async_hand_loop_sleep, async_attribute, async_attribute_limited, async_attribute_context, async_attribute_500ms, async_builder, async_backon
 );
 
 main!(

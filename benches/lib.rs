@@ -88,6 +88,29 @@ pub async fn attribute_async(op: &Flaky) -> Result<u32, u32> {
     op.call_async().await
 }
 
+/// `#[retry]` on a sync fn whose body reads its `context` (the call's id, drawn at its
+/// first attempt, and the attempt's number).
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s", context = cx)]
+pub fn attribute_context(op: &Flaky) -> Result<u32, u32> {
+    std::hint::black_box((cx.call_id, cx.attempt));
+    op.call()
+}
+
+/// `#[retry]` on an async fn whose body reads its `context`.
+///
+/// # Errors
+///
+/// The last failure.
+#[retry(max = 5, base = "0s", context = cx)]
+pub async fn attribute_context_async(op: &Flaky) -> Result<u32, u32> {
+    std::hint::black_box((cx.call_id, cx.attempt));
+    op.call_async().await
+}
+
 /// The limits of the `*_limited` wrappers: a breaker that cannot open within a benchmark
 /// (at most a few dozen attempts) and a throttle whose `K` keeps its probability at zero
 /// once it has counted one success (the benchmark's setup makes one), so that every attempt
