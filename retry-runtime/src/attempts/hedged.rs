@@ -26,9 +26,8 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
-use super::{Runner, TimedOut, TimeoutOutcome};
+use super::{MakeAttempt, Runner, TimedOut, TimeoutOutcome};
 use crate::context::{Binding, CallId};
-use crate::doors::builder::MakeAttempt;
 use crate::engine::{Call, Described, Engine, Keys, NoHook, Verdict};
 use crate::engine::{Sealed, assess, metrics, on_give_up, on_retry, on_success, timed};
 use crate::hooks::{Attempt, StopReason};

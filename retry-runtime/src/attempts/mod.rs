@@ -18,7 +18,29 @@ pub use time_limit::{Cut, TimeLimit, TimedOut, TimeoutOutcome};
 use std::future::Future;
 use std::time::Duration;
 
+use crate::context::{CallId, Context};
 use crate::time::AsyncSleep;
+
+/// How a builder's operation makes one attempt: a closure `FnMut() -> Out` is called as it
+/// is; a [`WithContext`](crate::builder::WithContext) is given the attempt's [`Context`].
+pub trait MakeAttempt {
+    /// What one attempt is: its outcome (sync), or the future of it (async).
+    type Attempt;
+
+    /// Makes the next attempt; `context` makes its [`Context`] from the call's id, and is
+    /// called only by an operation that is told it.
+    #[doc(hidden)]
+    fn make(&mut self, context: impl FnOnce(&mut CallId) -> Context) -> Self::Attempt;
+}
+
+impl<F: FnMut() -> Out, Out> MakeAttempt for F {
+    type Attempt = Out;
+
+    #[inline]
+    fn make(&mut self, _: impl FnOnce(&mut CallId) -> Context) -> Out {
+        self()
+    }
+}
 
 /// A way to run one async attempt. What a [`Retrying`](crate::Retrying) of
 /// `retry_async` runs its attempts with; see [`OneByOne`] and [`TimeLimit`].

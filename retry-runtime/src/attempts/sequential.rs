@@ -7,8 +7,7 @@ use std::task::{Context, Poll, ready};
 
 use pin_project_lite::pin_project;
 
-use super::Runner;
-use crate::doors::builder::MakeAttempt;
+use super::{MakeAttempt, Runner};
 use crate::engine::{Engine, Keys, admit, judge, timed};
 use crate::outcome::Outcome;
 use crate::schedule::Policy;

@@ -1,35 +1,14 @@
-//! How a builder's operation makes an attempt ([`MakeAttempt`]), and the operations that are
-//! told the attempt's [`Context`]: [`Policy::retry_with_context`] and
-//! [`Policy::retry_async_with_context`].
+//! The builders' operations that are told each attempt's [`Context`]:
+//! [`Policy::retry_with_context`] and [`Policy::retry_async_with_context`].
 
 use std::future::Future;
 
 use super::{Async, Blocking, Operation, Retrying};
+use crate::attempts::MakeAttempt;
 use crate::context::{CallId, Context};
 use crate::engine::Rules;
 use crate::outcome::Outcome;
 use crate::schedule::Policy;
-
-/// How a builder's operation makes one attempt: a closure `FnMut() -> Out` is called as it
-/// is; a [`WithContext`] is given the attempt's [`Context`].
-pub trait MakeAttempt {
-    /// What one attempt is: its outcome (sync), or the future of it (async).
-    type Attempt;
-
-    /// Makes the next attempt; `context` makes its [`Context`] from the call's id, and is
-    /// called only by an operation that is told it.
-    #[doc(hidden)]
-    fn make(&mut self, context: impl FnOnce(&mut CallId) -> Context) -> Self::Attempt;
-}
-
-impl<F: FnMut() -> Out, Out> MakeAttempt for F {
-    type Attempt = Out;
-
-    #[inline]
-    fn make(&mut self, _: impl FnOnce(&mut CallId) -> Context) -> Out {
-        self()
-    }
-}
 
 /// The operation of [`Policy::retry_with_context`] and
 /// [`Policy::retry_async_with_context`]: a closure given each attempt's [`Context`], and the

@@ -34,11 +34,11 @@ mod asynchronous;
 mod context;
 mod stateful;
 
-pub use context::{MakeAttempt, WithContext};
+pub use context::WithContext;
 pub use stateful::AsyncMut;
 
 pub use crate::attempts::{
-    HedgeFuture, Hedging, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
+    HedgeFuture, Hedging, MakeAttempt, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
 pub use crate::engine::{
     Always, DescribeFailure, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess,
