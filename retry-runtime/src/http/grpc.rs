@@ -6,7 +6,6 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::Class;
-use crate::engine::Described;
 
 /// The header a server sends to say when to come back, in milliseconds.
 pub(crate) const PUSHBACK: &str = "grpc-retry-pushback-ms";
@@ -50,7 +49,7 @@ pub(crate) fn class(status: StatusCode, headers: &HeaderMap, retryable: u32) -> 
     }
 }
 
-/// gRPC's status codes by number, as the events show them.
+/// gRPC's status codes by number.
 static NAMES: [&str; 17] = [
     "OK",
     "CANCELLED",
@@ -71,17 +70,14 @@ static NAMES: [&str; 17] = [
     "UNAUTHENTICATED",
 ];
 
-/// How the events show a response with `status` and `headers`: its `grpc-status` by name
-/// (`UNAVAILABLE`), else its HTTP status.
-pub(crate) fn describe(status: StatusCode, headers: &HeaderMap) -> Described<'static> {
-    let Some(value) = headers.get("grpc-status") else {
-        return Described::Status(status.as_u16());
-    };
+/// The name of a trailers-only response's `grpc-status` (`UNAVAILABLE`; `UNKNOWN` for a
+/// code gRPC does not name), as the events show it; `None` without one.
+pub(crate) fn status_name(headers: &HeaderMap) -> Option<&'static &'static str> {
+    let value = headers.get("grpc-status")?;
     let name = parse(value)
         .and_then(|code| usize::try_from(code).ok())
-        .and_then(|code| NAMES.get(code))
-        .unwrap_or(&NAMES[UNKNOWN as usize]);
-    Described::Display(name)
+        .and_then(|code| NAMES.get(code));
+    Some(name.unwrap_or(&NAMES[UNKNOWN as usize]))
 }
 
 /// A header's value as a non-negative decimal integer.
@@ -123,17 +119,13 @@ mod tests {
     }
 
     #[test]
-    fn the_events_show_the_grpc_status_by_name_else_the_http_status() {
-        let shown = |status: u16, pairs: &[(&'static str, &'static str)]| {
-            let status = StatusCode::from_u16(status).unwrap();
-            describe(status, &headers(pairs)).to_string()
-        };
-        assert_eq!(shown(200, &[("grpc-status", "14")]), "UNAVAILABLE");
-        assert_eq!(shown(200, &[("grpc-status", "16")]), "UNAUTHENTICATED");
-        assert_eq!(shown(200, &[("grpc-status", "99")]), "UNKNOWN");
-        assert_eq!(shown(200, &[("grpc-status", "x")]), "UNKNOWN");
-        assert_eq!(shown(503, &[]), "503 Service Unavailable");
-        assert_eq!(shown(599, &[]), "599");
+    fn statuses_are_named_as_grpc_names_them() {
+        let named = |pairs: &[(&'static str, &'static str)]| status_name(&headers(pairs)).copied();
+        assert_eq!(named(&[("grpc-status", "14")]), Some("UNAVAILABLE"));
+        assert_eq!(named(&[("grpc-status", "16")]), Some("UNAUTHENTICATED"));
+        assert_eq!(named(&[("grpc-status", "99")]), Some("UNKNOWN"));
+        assert_eq!(named(&[("grpc-status", "x")]), Some("UNKNOWN"));
+        assert_eq!(named(&[]), None);
     }
 
     const DEFAULT: u32 = 1 << UNAVAILABLE;

@@ -220,7 +220,10 @@ impl<B, Res, E> Classify<http::Request<B>, http::Response<Res>, E> for Grpc {
     }
 
     fn describe<'r>(&self, response: &'r http::Response<Res>) -> Described<'r> {
-        grpc::describe(response.status(), response.headers())
+        match grpc::status_name(response.headers()) {
+            Some(name) => Described::Display(name),
+            None => Described::Status(response.status().as_u16()),
+        }
     }
 }
 
@@ -824,6 +827,35 @@ mod tests {
             response = response.header(http::header::RETRY_AFTER, value);
         }
         response.body(()).expect("a response")
+    }
+
+    #[test]
+    fn the_classifiers_show_a_response_by_its_status() {
+        let shown = |classify: &dyn Fn(&http::Response<()>) -> String, status, grpc| {
+            let mut response = response(status, None);
+            if let Some(code) = grpc {
+                response
+                    .headers_mut()
+                    .insert("grpc-status", http::HeaderValue::from_static(code));
+            }
+            classify(&response)
+        };
+        let http = |r: &http::Response<()>| {
+            Classify::<http::Request<()>, _, ()>::describe(&Http, r).to_string()
+        };
+        assert_eq!(shown(&http, 503, None), "503 Service Unavailable");
+        #[cfg(feature = "tonic")]
+        {
+            let grpc = |r: &http::Response<()>| {
+                Classify::<http::Request<()>, _, ()>::describe(&Grpc::default(), r).to_string()
+            };
+            assert_eq!(shown(&grpc, 200, Some("14")), "UNAVAILABLE");
+            assert_eq!(shown(&grpc, 503, None), "503 Service Unavailable");
+        }
+        let closure = |r: &Result<http::Response<()>, ()>| r.is_err();
+        let response = response(503, None);
+        let shown = Classify::<http::Request<()>, _, ()>::describe(&closure, &response);
+        assert_eq!(shown.to_string(), "-");
     }
 
     fn request(method: &str) -> http::Request<()> {
