@@ -46,6 +46,12 @@ async fn plain_async(succeed_on: u32) -> Result<u32, u32> {
     op(succeed_on)
 }
 
+#[retry(max = 5, base = "0s", deadline = "1h", context = cx)]
+async fn with_context(succeed_on: u32) -> Result<u32, u32> {
+    assert!(cx.call_id != 0 && cx.remaining().is_some());
+    op(succeed_on)
+}
+
 /// The allocations of one call: none, or the metrics' three keys.
 const PER_CALL: u64 = if cfg!(feature = "metrics") { 3 } else { 0 };
 
@@ -93,6 +99,31 @@ fn retries_do_not_allocate() {
         allocations(|| {
             start();
             assert_eq!(block_on(plain_async(4)), Ok(4));
+        }),
+        PER_CALL
+    );
+}
+
+#[test]
+fn a_context_and_its_id_do_not_allocate() {
+    assert_eq!(
+        allocations(|| {
+            start();
+            assert_eq!(block_on(with_context(4)), Ok(4));
+        }),
+        PER_CALL
+    );
+    let policy = Policy::new().base(std::time::Duration::ZERO);
+    assert_eq!(
+        allocations(|| {
+            start();
+            let result = policy
+                .retry_with_context(|cx| {
+                    assert_ne!(cx.call_id, 0);
+                    op(2)
+                })
+                .call();
+            assert_eq!(result, Ok(2));
         }),
         PER_CALL
     );
