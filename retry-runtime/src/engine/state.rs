@@ -95,8 +95,14 @@ impl Engine {
         timing: Timing,
         call_id: &mut CallId,
     ) -> Context {
-        let clock = self.clock.get_or_insert_with(|| Clock::start(timing));
-        let elapsed = clock.elapsed();
+        let elapsed = match &self.clock {
+            Some(clock) => clock.elapsed(),
+            None => {
+                // The first attempt starts now: no time has passed.
+                self.clock = Some(Clock::start(timing));
+                Duration::ZERO
+            }
+        };
         Context::new(self.attempt(), elapsed, call_id.get(), policy.deadline)
     }
 
@@ -198,7 +204,13 @@ impl Engine {
             Some(hint) => hinted(policy, scheduled, hint),
             None => scheduled,
         };
-        let elapsed = self.elapsed();
+        // The clock is read only for the deadline and the event: a call whose clock runs
+        // for its hooks or its context reads it there.
+        let elapsed = if policy.deadline.is_some() || events::read_the_clock() {
+            self.elapsed()
+        } else {
+            Duration::ZERO
+        };
         // A sleep that would end at or past the deadline is not started.
         if policy
             .deadline
