@@ -22,6 +22,7 @@ fn the_retried_future_is_no_larger_than_backons() {
     let hand_sleep = b::hand_loop_sleep_async(&op);
     let ours = b::attribute_async(&op);
     let builder = b::policy_async(&op);
+    let with_context = b::attribute_context_async(&op);
     let hedged = attribute_hedged(&op);
     let backon_default = (|| op.call_async()).retry(ExponentialBuilder::default());
     let backon_noop = b::backon_async(&op);
@@ -32,6 +33,7 @@ fn the_retried_future_is_no_larger_than_backons() {
         ("hand loop, tokio sleep", size_of_val(&hand_sleep)),
         ("#[retry]", size_of_val(&ours)),
         ("Policy::retry_async", size_of_val(&builder)),
+        ("#[retry(context = cx)]", size_of_val(&with_context)),
         ("#[retry(hedge = ..)]", size_of_val(&hedged)),
         ("backon, tokio sleeper", size_of_val(&backon_default)),
         ("backon, no-op sleeper", size_of_val(&backon_noop)),
