@@ -17,10 +17,12 @@ pub(crate) enum Form {
     Attempts,
     /// A duration literal, or an expression of type `Duration`.
     Duration,
-    /// A string naming a variant of the runtime's enum `ty`: `(name, variant)` pairs.
+    /// A string naming a variant of the runtime's enum `ty`: `(name, variant)` pairs; with
+    /// `custom`, also a path to a fn, which goes in that variant (`Backoff::Custom(path)`).
     Name {
         ty: &'static str,
         names: &'static [(&'static str, &'static str)],
+        custom: Option<Custom>,
     },
     /// A number literal of at least 1.
     Factor,
@@ -34,6 +36,13 @@ pub(crate) enum Form {
     Names,
     /// A name to bind in the body.
     Ident,
+}
+
+/// The variant of [`Form::Name`]'s enum that takes a path to a fn, and the fn's type.
+#[derive(Clone, Copy)]
+pub(crate) struct Custom {
+    pub variant: &'static str,
+    pub fn_type: &'static str,
 }
 
 /// Where a key goes in the expansion.
@@ -115,6 +124,22 @@ pub(crate) const REJECTED: Key = Key {
     example: "rejected = |r| E::from(std::io::Error::from(r))",
     emit: Emit::Expansion,
 };
+pub(crate) const MAX_DELAY: Key = Key {
+    name: "max_delay",
+    form: Form::Duration,
+    example: "max_delay = \"30s\"",
+    emit: Emit::Policy {
+        setter: "max_delay",
+    },
+};
+pub(crate) const MIN_DELAY: Key = Key {
+    name: "min_delay",
+    form: Form::Duration,
+    example: "min_delay = \"1s\"",
+    emit: Emit::Policy {
+        setter: "min_delay",
+    },
+};
 pub(crate) const CONTEXT: Key = Key {
     name: "context",
     form: Form::Ident,
@@ -175,6 +200,10 @@ pub(crate) const KEYS: &[Key] = &[
         form: Form::Name {
             ty: "Backoff",
             names: BACKOFFS,
+            custom: Some(Custom {
+                variant: "Custom",
+                fn_type: "fn(u32) -> Duration",
+            }),
         },
         example: "backoff = \"fixed\"",
         emit: Emit::Policy { setter: "backoff" },
@@ -185,19 +214,14 @@ pub(crate) const KEYS: &[Key] = &[
         example: "factor = 2",
         emit: Emit::Policy { setter: "factor" },
     },
-    Key {
-        name: "max_delay",
-        form: Form::Duration,
-        example: "max_delay = \"30s\"",
-        emit: Emit::Policy {
-            setter: "max_delay",
-        },
-    },
+    MAX_DELAY,
+    MIN_DELAY,
     Key {
         name: "jitter",
         form: Form::Name {
             ty: "Jitter",
             names: JITTERS,
+            custom: None,
         },
         example: "jitter = \"full\"",
         emit: Emit::Policy { setter: "jitter" },

@@ -7,6 +7,7 @@ use crate::ast::RetryFn;
 use crate::attr::{Args, Value};
 use crate::errors::Errors;
 use crate::keys;
+use crate::values::DurationValue;
 
 /// Checks the keys against each other.
 pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
@@ -14,6 +15,28 @@ pub(crate) fn check_args(args: &Args, errors: &mut Errors) {
     check_hedge(args, errors);
     check_timed_out(args, errors);
     check_rejected(args, errors);
+    check_min_delay(args, errors);
+}
+
+/// `min_delay` is a floor under the delays that `max_delay` caps: given as literals, the
+/// floor above the cap is told at the floor. (Given as expressions, `Policy::min_delay`
+/// panics, at compile time in the expansion's `const` or when the policy is built.)
+fn check_min_delay(args: &Args, errors: &mut Errors) {
+    let literal = |key| match args.get(key).map(|given| &given.value) {
+        Some(Value::Duration(DurationValue::Literal { nanos, span })) => Some((*nanos, *span)),
+        _ => None,
+    };
+    if let (Some((min, span)), Some((max, _))) =
+        (literal(&keys::MIN_DELAY), literal(&keys::MAX_DELAY))
+    {
+        if min > max {
+            errors.push(syn::Error::new(
+                span,
+                "`min_delay` is above `max_delay`: no delay can be both; the floor must be at \
+                 most the cap",
+            ));
+        }
+    }
 }
 
 /// `rejected` converts the failure of a call a `breaker` or a `throttle` refused.

@@ -6,10 +6,11 @@ use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 
 use crate::duration;
-use crate::keys::{Form, Key};
+use crate::keys::{Custom, Form, Key};
 
 /// The path of the runtime crate, kept as token trees. It is written several times per
 /// expansion, and trees are appended to the output where a token stream would cost a round
@@ -43,6 +44,12 @@ pub(crate) enum Value {
     Path(Path),
     Names(Vec<Ident>),
     Ident(Ident),
+    /// A path to a fn, in the variant `variant` of the runtime's enum `ty`.
+    Custom {
+        ty: &'static str,
+        variant: &'static str,
+        path: Box<Path>,
+    },
 }
 
 /// A duration: a literal, already checked, or an expression of type `Duration`.
@@ -80,6 +87,12 @@ impl Value {
             Value::Path(path) => path.to_token_stream(),
             Value::Names(names) => quote!(#(#names),*),
             Value::Ident(ident) => ident.to_token_stream(),
+            Value::Custom { ty, variant, path } => {
+                let span = path.span();
+                let ty = Ident::new(ty, span);
+                let variant = Ident::new(variant, span);
+                quote!(#krate::#ty::#variant(#path))
+            }
         }
     }
 }
@@ -103,9 +116,21 @@ pub(crate) fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> s
     Ok(match key.form {
         Form::Attempts => Value::Attempts(parse_max(input, ident)?),
         Form::Duration => Value::Duration(parse_duration(input, ident, key.example)?),
-        Form::Name { ty, names } => Value::Variant {
+        Form::Name {
             ty,
-            variant: parse_name(input, ident, names, key.example)?,
+            names,
+            custom: Some(custom),
+        } if !input.peek(LitStr) => {
+            let path = parse_custom(input, ident, names, custom, key.example)?;
+            Value::Custom {
+                ty,
+                variant: custom.variant,
+                path: Box::new(path),
+            }
+        }
+        Form::Name { ty, names, custom } => Value::Variant {
+            ty,
+            variant: parse_name(input, ident, names, custom, key.example)?,
         },
         Form::Factor => Value::Factor(parse_factor(input, ident)?),
         Form::Expr { what } => Value::Expr(Box::new(parse_expr(input, ident, what)?)),
@@ -237,24 +262,68 @@ fn parse_duration(
 }
 
 /// A string naming one of `names`; returns the runtime's variant, spanned at the string.
+/// The names of a [`Form::Name`], quoted, for its messages.
+fn quoted(names: &[(&str, &str)]) -> String {
+    names
+        .iter()
+        .map(|(name, _)| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a [`Form::Name`] key takes, for its messages.
+fn takes(key: &Ident, names: &[(&str, &str)], custom: Option<Custom>, example: &str) -> String {
+    let list = quoted(names);
+    match custom {
+        Some(custom) => format!(
+            "`{key}` takes a string, one of {list}, such as `{example}`, or a path to a \
+             `{}`",
+            custom.fn_type
+        ),
+        None => format!("`{key}` takes a string, one of {list}, such as `{example}`"),
+    }
+}
+
+/// A path to a fn for the custom variant of a [`Form::Name`] key. A bare name of the
+/// key's (`backoff = linear`) is the mistake of a missing pair of quotes, not a fn.
+fn parse_custom(
+    input: ParseStream<'_>,
+    key: &Ident,
+    names: &[(&str, &str)],
+    custom: Custom,
+    example: &str,
+) -> syn::Result<Path> {
+    let expected = takes(key, names, Some(custom), example);
+    let span = input_span(input, key);
+    let path = input
+        .parse::<Path>()
+        .map_err(|_| syn::Error::new(span, expected.clone()))?;
+    if let Some(name) = path.get_ident() {
+        if names.iter().any(|(known, _)| name == known) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!(
+                    "{expected}: write the name quoted, `{key} = \"{name}\"`; a fn named \
+                     `{name}` is written `self::{name}`"
+                ),
+            ));
+        }
+    }
+    Ok(path)
+}
+
 fn parse_name(
     input: ParseStream<'_>,
     key: &Ident,
     names: &[(&str, &str)],
+    custom: Option<Custom>,
     example: &str,
 ) -> syn::Result<Ident> {
-    let list = names
-        .iter()
-        .map(|(name, _)| format!("\"{name}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = quoted(names);
     let span = input_span(input, key);
-    let lit = input.parse::<LitStr>().map_err(|_| {
-        syn::Error::new(
-            span,
-            format!("`{key}` takes a string, one of {list}, such as `{example}`"),
-        )
-    })?;
+    let lit = input
+        .parse::<LitStr>()
+        .map_err(|_| syn::Error::new(span, takes(key, names, custom, example)))?;
     let value = lit.value();
     match names.iter().find(|(name, _)| *name == value) {
         Some((_, variant)) => Ok(Ident::new(variant, lit.span())),

@@ -13,7 +13,9 @@ use std::time::Duration;
 /// | [`Fixed`](Backoff::Fixed) | `base` |
 /// | [`Linear`](Backoff::Linear) | `base * (k + 1)` |
 /// | [`Fibonacci`](Backoff::Fibonacci) | `base * F(k + 1)`, with F = 1, 1, 2, 3, 5, ... |
+/// | [`Custom`](Backoff::Custom) | `f(k)` |
 ///
+/// Every shape is then floored by `min_delay`, capped by `max_delay` and jittered.
 /// All arithmetic saturates at [`Duration::MAX`]: no base, factor or retry number overflows.
 ///
 /// ```
@@ -29,7 +31,7 @@ use std::time::Duration;
 /// assert_eq!(delays(Backoff::Linear), [ms(10), ms(20), ms(30), ms(40), ms(50)]);
 /// assert_eq!(delays(Backoff::Fibonacci), [ms(10), ms(10), ms(20), ms(30), ms(50)]);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub enum Backoff {
     /// `base * factor^k`: 100 ms, 200 ms, 400 ms, ... with the defaults.
     #[default]
@@ -40,6 +42,49 @@ pub enum Backoff {
     Linear,
     /// `base * F(k + 1)`: 100 ms, 100 ms, 200 ms, 300 ms, 500 ms, ...
     Fibonacci,
+    /// `f(k)`, a schedule of your own for the zero-based retry `k` (the attribute's
+    /// `backoff = path`): tenacity's `wait_chain` and the like are one `match`. `base` and
+    /// `factor` play no part; `min_delay`, `max_delay` and the jitter still do.
+    ///
+    /// ```
+    /// use retry_runtime::{Backoff, Policy};
+    /// use std::time::Duration;
+    ///
+    /// /// Three quick retries, then slow ones (tenacity's `wait_chain`).
+    /// fn quick_then_slow(k: u32) -> Duration {
+    ///     match k {
+    ///         0..=2 => Duration::from_millis(100),
+    ///         _ => Duration::from_secs(2),
+    ///     }
+    /// }
+    ///
+    /// let policy = Policy::new().max_attempts(6).backoff(Backoff::Custom(quick_then_slow));
+    /// let ms: Vec<u128> = policy.delays().map(|d| d.as_millis()).collect();
+    /// assert_eq!(ms, [100, 100, 100, 2000, 2000]);
+    /// ```
+    Custom(fn(u32) -> Duration),
+}
+
+/// Shapes are equal when they are the same shape; two `Custom` shapes when they are the
+/// same fn (compared by address, as `fn` pointers are).
+impl PartialEq for Backoff {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Backoff::Custom(a), Backoff::Custom(b)) => std::ptr::fn_addr_eq(*a, *b),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+impl Eq for Backoff {}
+
+impl std::hash::Hash for Backoff {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        if let Backoff::Custom(f) = self {
+            (*f as usize).hash(state);
+        }
+    }
 }
 
 impl Backoff {
@@ -47,6 +92,7 @@ impl Backoff {
     #[inline]
     pub(crate) fn delay(self, base: Duration, factor: f64, k: u32) -> Duration {
         match self {
+            Backoff::Custom(f) => f(k),
             Backoff::Fixed => base,
             Backoff::Linear => mul_int(base, u128::from(k) + 1),
             Backoff::Fibonacci => mul_int(base, fibonacci(k)),

@@ -72,14 +72,16 @@ impl Cursor {
         self.next = NonZeroU32::MIN.saturating_add(k);
     }
 
-    /// The next retry's delay before jitter, capped by `max_delay`; steps to the one after.
+    /// The next retry's delay before jitter, floored by `min_delay` and capped by
+    /// `max_delay`; steps to the one after.
     pub(super) fn shaped(&mut self, policy: &Policy) -> Duration {
-        let delay = policy.shaped(self.retry());
+        let delay = policy.floor(policy.shaped(self.retry()));
         self.step();
         delay
     }
 
-    /// The next retry's delay, jitter included; steps to the one after. Inlined into the
+    /// The next retry's delay, jitter included, floored by `min_delay`; steps to the one
+    /// after. Inlined into the
     /// engine's step for the common case, no jitter; the jitters are out of line.
     #[inline]
     pub(crate) fn jittered(&mut self, policy: &Policy, random: &mut impl Random) -> Duration {
@@ -88,7 +90,7 @@ impl Cursor {
             _ => self.randomised(policy, random),
         };
         self.step();
-        delay
+        policy.floor(delay)
     }
 
     /// The next retry's delay with `policy`'s jitter (not `None`), without stepping.

@@ -73,6 +73,12 @@ impl Policy {
         self.cap(self.backoff.delay(self.base, self.factor, k))
     }
 
+    /// `delay`, floored by `min_delay` (which is at most `max_delay`).
+    #[inline]
+    pub(super) fn floor(&self, delay: Duration) -> Duration {
+        delay.max(self.min_delay)
+    }
+
     /// `delay`, capped by `max_delay`.
     #[inline]
     pub(crate) fn cap(&self, delay: Duration) -> Duration {

@@ -40,6 +40,7 @@ pub struct Policy {
     pub(crate) backoff: Backoff,
     pub(crate) factor: f64,
     pub(crate) max_delay: Option<Duration>,
+    pub(crate) min_delay: Duration,
     pub(crate) jitter: Jitter,
     pub(crate) deadline: Option<Duration>,
     pub(crate) budget: Option<&'static RetryBudget>,
@@ -58,6 +59,7 @@ impl PartialEq for Policy {
             && self.backoff == other.backoff
             && self.factor.to_bits() == other.factor.to_bits()
             && self.max_delay == other.max_delay
+            && self.min_delay == other.min_delay
             && self.jitter == other.jitter
             && self.deadline == other.deadline
     }
@@ -87,6 +89,7 @@ impl Policy {
             backoff: Backoff::Exponential,
             factor: 2.0,
             max_delay: None,
+            min_delay: Duration::ZERO,
             jitter: Jitter::None,
             deadline: None,
             budget: None,
@@ -159,8 +162,49 @@ impl Policy {
     /// let policy = Policy::new().max_attempts(10).max_delay(Duration::from_millis(300));
     /// assert!(policy.delays().all(|d| d <= Duration::from_millis(300)));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `max_delay` is below a [`min_delay`](Self::min_delay) already set: no delay could
+    /// be both. (In a `const`, that is a compile error.)
     pub const fn max_delay(mut self, max_delay: Duration) -> Self {
+        assert!(
+            self.min_delay.as_nanos() <= max_delay.as_nanos(),
+            "`max_delay` is below `min_delay`: no delay can be both"
+        );
         self.max_delay = Some(max_delay);
+        self
+    }
+
+    /// A floor under every delay, jitter and server hints included (`min_delay`):
+    /// tenacity's `wait_exponential(min=...)`. Zero unless set.
+    ///
+    /// ```
+    /// use retry_runtime::Policy;
+    /// use std::time::Duration;
+    ///
+    /// // tenacity's wait_exponential(multiplier=1, min=4, max=10)
+    /// let policy = Policy::new()
+    ///     .max_attempts(6)
+    ///     .base(Duration::from_secs(1))
+    ///     .max_delay(Duration::from_secs(10))
+    ///     .min_delay(Duration::from_secs(4));
+    /// let secs: Vec<u64> = policy.delays().map(|d| d.as_secs()).collect();
+    /// assert_eq!(secs, [4, 4, 4, 8, 10]);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `min_delay` is above the [`max_delay`](Self::max_delay): no delay could be both.
+    /// (In a `const`, that is a compile error; the attribute reports it at the key.)
+    pub const fn min_delay(mut self, min_delay: Duration) -> Self {
+        if let Some(max) = self.max_delay {
+            assert!(
+                min_delay.as_nanos() <= max.as_nanos(),
+                "`min_delay` is above `max_delay`: no delay can be both"
+            );
+        }
+        self.min_delay = min_delay;
         self
     }
 
