@@ -205,6 +205,8 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "\"1.s\"",
         "1u8",
         "cx",
+        "self::linear",
+        "linear",
         "_",
         "self",
     ];
@@ -223,6 +225,7 @@ const VALID: &[&str] = &[
     "breaker = &BREAKER, throttle = &self.throttle, rejected = |r| E::from(r)",
     "base = Duration::from_millis(2 * 5), jitter = \"decorrelated\"",
     "context = cx, on_success = count, hedge = \"50ms\", attempt_timeout = \"1s\"",
+    "backoff = self::chain, min_delay = \"1s\", max_delay = \"10s\", jitter = \"equal\"",
 ];
 
 proptest! {
