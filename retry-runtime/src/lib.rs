@@ -11,6 +11,7 @@ macro_rules! replace {
 }
 
 mod attempts;
+pub mod classify;
 mod context;
 mod doors;
 mod engine;
