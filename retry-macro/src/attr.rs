@@ -51,10 +51,35 @@ impl Args {
 /// Parses the attribute's arguments; every mistake goes to `errors`, and the keys that
 /// parsed are kept.
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
+    parse_keys(tokens, errors, &Keys::ATTRIBUTE)
+}
+
+/// A table of keys, and what takes them, for the messages.
+pub(crate) struct Keys {
+    pub table: &'static [Key],
+    pub taker: &'static str,
+}
+
+impl Keys {
+    /// The keys of `#[retry(...)]` on a fn.
+    pub(crate) const ATTRIBUTE: Keys = Keys {
+        table: KEYS,
+        taker: "`#[retry]`",
+    };
+    /// The keys of `#[retry(...)]` on what `#[derive(Retryable)]` classifies.
+    pub(crate) const DERIVE: Keys = Keys {
+        table: keys::DERIVE_KEYS,
+        taker: "`#[retry(...)]` under `#[derive(Retryable)]`",
+    };
+}
+
+/// Parses the keys of `keys` in `tokens`; every mistake goes to `errors`, and the keys that
+/// parsed are kept, in the order of the table.
+pub(crate) fn parse_keys(tokens: TokenStream, errors: &mut Errors, keys: &Keys) -> Args {
     let mut args = Args::default();
     let parser = |input: ParseStream<'_>| {
         while !input.is_empty() {
-            if let Err(error) = parse_one(input, &mut args) {
+            if let Err(error) = parse_one(input, &mut args, keys) {
                 errors.push(error);
                 skip_to_comma(input);
             }
@@ -72,7 +97,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     if let Err(error) = parser.parse2(tokens) {
         errors.push(error);
     }
-    let index = |given: &Given| KEYS.iter().position(|key| key.name == given.key.name);
+    let index = |given: &Given| keys.table.iter().position(|key| key.name == given.key.name);
     args.given.sort_by_key(index);
     args
 }
@@ -83,12 +108,12 @@ fn skip_to_comma(input: ParseStream<'_>) {
     }
 }
 
-fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
+fn parse_one(input: ParseStream<'_>, args: &mut Args, keys: &Keys) -> syn::Result<()> {
     let ident = input.call(Ident::parse_any).map_err(|error| {
-        syn::Error::new(error.span(), format!("expected a key: {}", key_list()))
+        syn::Error::new(error.span(), format!("expected a key: {}", key_list(keys)))
     })?;
-    let Some(key) = keys::find(&ident.to_string()) else {
-        return Err(unknown_key(&ident));
+    let Some(key) = keys.table.iter().find(|key| ident == key.name) else {
+        return Err(unknown_key(&ident, keys));
     };
     let value = parse_value(input, key, &ident)?;
     if args.get(key).is_some() {
@@ -101,14 +126,15 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
     Ok(())
 }
 
-fn key_list() -> String {
-    let keys: Vec<String> = KEYS.iter().map(Key::shown).collect();
-    format!("one of {}", keys.join(", "))
+fn key_list(keys: &Keys) -> String {
+    let shown: Vec<String> = keys.table.iter().map(Key::shown).collect();
+    format!("one of {}", shown.join(", "))
 }
 
-fn unknown_key(key: &Ident) -> syn::Error {
+fn unknown_key(key: &Ident, keys: &Keys) -> syn::Error {
     let name = key.to_string();
-    let guess = KEYS
+    let guess = keys
+        .table
         .iter()
         .map(|known| known.name)
         .filter(|known| edit_distance(known, &name) <= 2)
@@ -120,8 +146,9 @@ fn unknown_key(key: &Ident) -> syn::Error {
     syn::Error::new(
         key.span(),
         format!(
-            "unknown key `{name}`: `#[retry]` takes {}{hint}",
-            key_list()
+            "unknown key `{name}`: {} takes {}{hint}",
+            keys.taker,
+            key_list(keys)
         ),
     )
 }

@@ -111,12 +111,21 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
     let statements = unbrace(body);
     let context = context(args, &krate);
     let body = quote!(#context #(#clones)* #statements);
+    let ret_span = ret.span();
+    let (ret, inferred) = infer_impl_trait(ret);
+    // Without `when` and `hint`, a `Retryable` failure type classifies the failures; the
+    // check needs the outcome's type, which an `impl Trait` in it hides.
+    let classify = !inferred
+        && !args
+            .iter()
+            .any(|given| matches!(given.key.name, "when" | "hint"));
     let parts = Parts {
         args,
         krate: krate.clone(),
         key_value: &key_value,
-        ret_span: ret.span(),
-        ret: infer_impl_trait(ret),
+        ret_span,
+        ret,
+        classify,
         policy,
         function: sig.ident.to_string(),
         body,
@@ -251,11 +260,13 @@ fn unbrace(body: TokenStream) -> TokenStream {
 }
 
 /// The return type with each `impl Trait` replaced by `_`, so that it can annotate the body.
-fn infer_impl_trait(mut ty: Type) -> Type {
-    struct Infer;
+fn infer_impl_trait(mut ty: Type) -> (Type, bool) {
+    /// Whether an `impl Trait` was replaced.
+    struct Infer(bool);
     impl VisitMut for Infer {
         fn visit_type_mut(&mut self, ty: &mut Type) {
             if let Type::ImplTrait(impl_trait) = ty {
+                self.0 = true;
                 *ty = Type::Infer(syn::TypeInfer {
                     attrs: Vec::new(),
                     underscore_token: syn::Token![_](impl_trait.impl_token.span),
@@ -265,8 +276,9 @@ fn infer_impl_trait(mut ty: Type) -> Type {
             }
         }
     }
-    Infer.visit_type_mut(&mut ty);
-    ty
+    let mut infer = Infer(false);
+    infer.visit_type_mut(&mut ty);
+    (ty, infer.0)
 }
 
 #[cfg(test)]

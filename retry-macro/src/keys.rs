@@ -36,6 +36,10 @@ pub(crate) enum Form {
     Names,
     /// A name to bind in the body.
     Ident,
+    /// A word alone, no `=` (`transient`).
+    Flag,
+    /// A field of the variant: its name, or its index in a tuple variant.
+    Field,
 }
 
 /// The variant of [`Form::Name`]'s enum that takes a path to a fn, and the fn's type.
@@ -179,6 +183,44 @@ pub(crate) const CRATE: Key = Key {
     emit: Emit::Expansion,
 };
 
+/// The keys of `#[derive(Retryable)]`'s `#[retry(...)]`, on a variant or a struct: how the
+/// failure is classified, and (on the type itself) where the runtime is.
+pub(crate) const TRANSIENT: Key = Key {
+    name: "transient",
+    form: Form::Flag,
+    example: "transient",
+    emit: Emit::Expansion,
+};
+pub(crate) const PERMANENT: Key = Key {
+    name: "permanent",
+    form: Form::Flag,
+    example: "permanent",
+    emit: Emit::Expansion,
+};
+pub(crate) const HINT_FIELD: Key = Key {
+    name: "hint",
+    form: Form::Field,
+    example: "hint = retry_after",
+    emit: Emit::Expansion,
+};
+pub(crate) const FROM: Key = Key {
+    name: "from",
+    form: Form::Flag,
+    example: "from",
+    emit: Emit::Expansion,
+};
+pub(crate) const WHEN_FIELD: Key = Key {
+    name: "when",
+    form: Form::Expr {
+        what: "a path to a `fn(&Field) -> bool`",
+    },
+    example: "when = classify::io",
+    emit: Emit::Expansion,
+};
+
+/// The keys of the derive, in the order its messages list them.
+pub(crate) const DERIVE_KEYS: &[Key] = &[TRANSIENT, PERMANENT, HINT_FIELD, FROM, WHEN_FIELD, CRATE];
+
 /// The keys, in the order the docs list them; the judge's calls are emitted in this order.
 pub(crate) const KEYS: &[Key] = &[
     Key {
@@ -298,6 +340,7 @@ pub(crate) const KEYS: &[Key] = &[
 ];
 
 /// The key named `name`.
+#[cfg(test)]
 pub(crate) fn find(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|key| key.name == name)
 }
@@ -332,7 +375,7 @@ mod tests {
 
     #[test]
     fn every_example_uses_its_own_key_and_quotes_its_strings() {
-        for key in KEYS {
+        for key in KEYS.iter().chain(DERIVE_KEYS) {
             assert!(key.example.starts_with(key.name), "{}", key.example);
             if let Form::Name { names, .. } = key.form {
                 let quoted = names

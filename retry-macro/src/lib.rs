@@ -4,6 +4,7 @@
 mod ast;
 mod async_trait;
 mod attr;
+mod derive;
 mod duration;
 mod errors;
 mod expand;
@@ -18,4 +19,12 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn retry(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::retry(args.into(), &item.into()).into()
+}
+
+/// Classifies a failure type where it is defined: each variant (or the struct) carries
+/// `#[retry(transient)]`, `#[retry(permanent)]`, `#[retry(from)]` or `#[retry(when = path)]`;
+/// see `retry_runtime::Retryable`.
+#[proc_macro_derive(Retryable, attributes(retry))]
+pub fn derive_retryable(item: TokenStream) -> TokenStream {
+    derive::retryable(item.into()).into()
 }

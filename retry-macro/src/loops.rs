@@ -25,6 +25,9 @@ pub(crate) struct Parts<'a> {
     /// The fn's return type (each `impl Trait` as `_`), and where it was written.
     pub(crate) ret: Type,
     pub(crate) ret_span: Span,
+    /// Whether the failures are classified by a `Retryable` failure type, if it is one
+    /// (neither `when` nor `hint` is given).
+    pub(crate) classify: bool,
     /// How the expansion refers to the policy: a local, or an inline `const` block.
     pub(crate) policy: TokenStream,
     /// The fn's name, for the events.
@@ -46,6 +49,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         function,
         body,
         body_span,
+        ..
     } = parts;
     let retry = Ident::new("__retry_state", Span::mixed_site());
     let outcome = Ident::new(OUTCOME, Span::mixed_site());
@@ -64,7 +68,10 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let outcome_at_ret = Ident::new(OUTCOME, Span::mixed_site().located_at(*ret_span));
     let outcome_ref = quote_spanned!(*ret_span=> &#outcome_at_ret);
     let judge = quote!(#krate::__private::judge!(#retry, &#policy, #outcome_ref, #function));
-    let verdict = verdict(args, judge, key_value);
+    let mut verdict = verdict(args, judge, key_value);
+    if let Some(classified) = classified(parts) {
+        verdict.extend(classified);
+    }
     // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
     let sleeper = is_async.then(|| match args.expr(&keys::SLEEP) {
         Some(path) => path.to_token_stream(),
@@ -230,6 +237,9 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
         builder.extend(quote!(.#method(#value)));
     }
     builder.extend(judge_calls(args, *key_value));
+    if let Some(classified) = classified(parts) {
+        builder.extend(classified);
+    }
     if let Some(path) = args.expr(&keys::SLEEP) {
         builder.extend(quote!(.sleep(#path)));
     }
@@ -241,6 +251,14 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
         }
     }
     builder
+}
+
+/// `.classified(classified!(R))`, when the failures are classified by their type.
+fn classified(parts: &Parts<'_>) -> Option<TokenStream> {
+    let (krate, ret) = (&parts.krate, &parts.ret);
+    parts
+        .classify
+        .then(|| quote!(.classified(#krate::__private::classified!(#ret))))
 }
 
 /// A call for each key of the judge: `.when(expr)`, `.budget(&expr)`, ...

@@ -44,6 +44,10 @@ pub(crate) enum Value {
     Path(Path),
     Names(Vec<Ident>),
     Ident(Ident),
+    /// A key written alone.
+    Flag,
+    /// A field: its name, or its index in a tuple.
+    Field(syn::Member),
     /// A path to a fn, in the variant `variant` of the runtime's enum `ty`.
     Custom {
         ty: &'static str,
@@ -87,6 +91,8 @@ impl Value {
             Value::Path(path) => path.to_token_stream(),
             Value::Names(names) => quote!(#(#names),*),
             Value::Ident(ident) => ident.to_token_stream(),
+            Value::Flag => TokenStream::new(),
+            Value::Field(member) => member.to_token_stream(),
             Value::Custom { ty, variant, path } => {
                 let span = path.span();
                 let ty = Ident::new(ty, span);
@@ -98,7 +104,19 @@ impl Value {
 }
 
 pub(crate) fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> syn::Result<Value> {
-    // Every key but `clone(a, b)` is `key = value`.
+    // Every key but `clone(a, b)` and a flag is `key = value`.
+    if matches!(key.form, Form::Flag) {
+        if input.peek(Token![=]) || input.peek(syn::token::Paren) {
+            return Err(syn::Error::new(
+                input.span(),
+                format!(
+                    "`{ident}` takes no value: write it alone, as in `{}`",
+                    key.example
+                ),
+            ));
+        }
+        return Ok(Value::Flag);
+    }
     if !matches!(key.form, Form::Names) {
         if !input.peek(Token![=]) {
             let span = if input.is_empty() || input.peek(Token![,]) {
@@ -159,7 +177,21 @@ pub(crate) fn parse_value(input: ParseStream<'_>, key: &Key, ident: &Ident) -> s
         })?),
         Form::Names => Value::Names(parse_clone(input, ident, key.example)?),
         Form::Ident => Value::Ident(parse_binding(input, ident, key.example)?),
+        Form::Flag => Value::Flag,
+        Form::Field => Value::Field(parse_field(input, ident, key.example)?),
     })
+}
+
+/// A field, by name (`retry_after`) or by index in a tuple (`0`).
+fn parse_field(input: ParseStream<'_>, key: &Ident, example: &str) -> syn::Result<syn::Member> {
+    let expected = format!(
+        "`{key}` takes a field of the variant, by name or by index (`{key} = 0` in a tuple \
+         variant), such as `{example}`"
+    );
+    let span = input_span(input, key);
+    input
+        .parse::<syn::Member>()
+        .map_err(|_| syn::Error::new(span, expected))
 }
 
 /// A name to bind, such as `cx`: an identifier that a `let` can bind (not `_`, `self` or

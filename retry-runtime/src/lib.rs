@@ -19,6 +19,7 @@ mod hooks;
 mod http;
 mod limits;
 mod outcome;
+mod retryable;
 mod schedule;
 pub mod testing;
 mod time;
@@ -49,14 +50,17 @@ pub mod __private {
         pub fn __retry_context() {}
         pub fn __retry_call() {}
     }
+    pub use crate::__retry_classified as classified;
     pub use crate::__retry_judge as judge;
     pub use crate::context::{Binding, CallId};
     pub use crate::doors::attribute::{
-        CallState, CannotBeCut, CutByFrom, CutCheck, CutMissing, Hedged, Judge, Uncut, hedged,
+        CallState, CannotBeCut, ClassifyCheck, ClassifyNothing, ClassifyRetryable, CutByFrom,
+        CutCheck, CutMissing, Hedged, Judge, Uncut, hedged,
     };
     pub use crate::engine::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described, Describer,
     };
+    pub use crate::retryable::IntoHint;
     pub use crate::time::{DefaultSleep, sleep, sleep_async};
 
     /// The `timed_out` key's conversion, typed, so that its closure needs no annotation.
@@ -83,6 +87,7 @@ pub use limits::{
     BreakerState, CircuitBreaker, Rejected, RejectedOutcome, RetryBudget, Shared, Throttle,
 };
 pub use outcome::{ByFrom, Converted, Outcome};
+pub use retryable::Retryable;
 pub use schedule::{Backoff, Delays, Jitter, JitteredDelays, Policy};
 pub use time::AsyncSleep;
 
@@ -99,3 +104,6 @@ pub use time::AsyncSleep;
 /// assert_eq!(call(), Ok(1));
 /// ```
 pub use retry_macro::retry;
+
+/// Derives [`Retryable`](trait@Retryable): see the trait for the variant attributes.
+pub use retry_macro::Retryable;

@@ -34,7 +34,8 @@ use crate::context::{Binding, CallId};
 use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
 use crate::engine::{
-    Call, Described, Describer, Engine, Judgement, NoHook, OnGiveUp, OnRetry, OnSuccess, Rules,
+    ByRetryable, Call, Classification, Described, Describer, Engine, Judgement, NoHook, OnGiveUp,
+    OnRetry, OnSuccess, Rules, Unclassified,
 };
 use crate::hooks::{Attempt, GiveUp, Succeeded};
 use crate::limits::{
@@ -244,6 +245,73 @@ impl<R: Outcome, A, G, L, U> Judge<'_, R, A, G, L, U> {
         self.judgement = self.judgement.hint(&hint);
         self
     }
+
+    /// A fn with neither `when` nor `hint`: its failure type's [`Retryable`](crate::Retryable)
+    /// judges it, if it has one (`__private::classified!`); otherwise nothing is done.
+    #[inline]
+    pub fn classified<C: Classification<R::Failure>>(mut self, by: C) -> Self {
+        if C::APPLIES {
+            self.judgement = self.judgement.when(&by).hint(&by);
+        }
+        self
+    }
+}
+
+/// Where the expansion asks whether the failure type of outcome `R` is
+/// [`Retryable`](crate::Retryable): `(&&ClassifyCheck::<R>::new()).__retry_classify()` is
+/// [`ByRetryable`] when it is, [`Unclassified`] otherwise (and for a failure type that is a
+/// type parameter, whose impls the expansion cannot see).
+pub struct ClassifyCheck<R>(PhantomData<fn() -> R>);
+
+impl<R> Default for ClassifyCheck<R> {
+    fn default() -> Self {
+        ClassifyCheck::new()
+    }
+}
+
+impl<R> ClassifyCheck<R> {
+    /// The check for outcome type `R`.
+    #[inline]
+    pub const fn new() -> Self {
+        ClassifyCheck(PhantomData)
+    }
+}
+
+/// Picked first: the failure type is `Retryable`.
+pub trait ClassifyRetryable {
+    /// The classification.
+    fn __retry_classify(&self) -> ByRetryable;
+}
+
+impl<R: Outcome<Failure: crate::Retryable>> ClassifyRetryable for &ClassifyCheck<R> {
+    #[inline]
+    fn __retry_classify(&self) -> ByRetryable {
+        ByRetryable
+    }
+}
+
+/// Picked otherwise: nothing to classify by.
+pub trait ClassifyNothing {
+    /// The classification.
+    fn __retry_classify(&self) -> Unclassified;
+}
+
+impl<R> ClassifyNothing for ClassifyCheck<R> {
+    #[inline]
+    fn __retry_classify(&self) -> Unclassified {
+        Unclassified
+    }
+}
+
+/// `ClassifyCheck::<R>`'s answer, as the expansion writes it: `classified!(R)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_classified {
+    ($outcome:ty) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ClassifyNothing as _, ClassifyRetryable as _};
+        (&&$crate::__private::ClassifyCheck::<$outcome>::new()).__retry_classify()
+    }};
 }
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
@@ -464,6 +532,16 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X, U>
         retry_if: F,
     ) -> Keyed<'p, R, S, L, F, O, H, A, G, X, U> {
         self.with_rules(|rules| rules.when(retry_if))
+    }
+
+    /// Neither `when` nor `hint`: the failure type's `Retryable`, if it has one (see
+    /// [`Judge::classified`]).
+    #[inline]
+    pub fn classified<C: Classification<R::Failure> + Copy>(
+        self,
+        by: C,
+    ) -> Keyed<'p, R, S, L, C, O, C, A, G, X, U> {
+        self.with_rules(|rules| rules.when(by).hint(by))
     }
 
     /// `when_ok`.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::describe::Described;
 
 use crate::hooks::{Attempt, GiveUp, Succeeded};
+use crate::retryable::Retryable;
 
 /// `when` and `when_ok`: a closure or fn `Fn(&T) -> bool`, [`Always`] or [`Never`].
 pub trait Predicate<T: ?Sized> {
@@ -42,6 +43,60 @@ impl<T: ?Sized, F: Fn(&T) -> bool> Predicate<T> for F {
     fn test(&self, value: &T) -> bool {
         self(value)
     }
+}
+
+/// `when` and `hint` both, from the failure type's [`Retryable`]: what a `#[retry]` fn
+/// without either key uses when its failure type implements it, and the builders'
+/// [`.classified()`](crate::Retrying::classified).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByRetryable;
+
+impl<E: Retryable + ?Sized> Predicate<E> for ByRetryable {
+    #[inline]
+    fn test(&self, failure: &E) -> bool {
+        failure.retryable()
+    }
+}
+
+impl<E: Retryable + ?Sized> Hint<E> for ByRetryable {
+    #[inline]
+    fn hint(&self, failure: &E) -> Option<Duration> {
+        failure.hint()
+    }
+}
+
+/// How the attribute's expansion classifies a failure that no `when` or `hint` judges:
+/// [`ByRetryable`] for a `Retryable` failure type, [`Unclassified`] (every failure retried,
+/// no hint, nothing done) for any other.
+pub trait Classification<E: ?Sized>: Predicate<E> + Hint<E> {
+    /// Whether the classification does anything.
+    const APPLIES: bool;
+}
+
+impl<E: Retryable + ?Sized> Classification<E> for ByRetryable {
+    const APPLIES: bool = true;
+}
+
+/// A failure type that is not `Retryable`: the defaults of `when` and `hint`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unclassified;
+
+impl<E: ?Sized> Predicate<E> for Unclassified {
+    #[inline]
+    fn test(&self, _: &E) -> bool {
+        true
+    }
+}
+
+impl<E: ?Sized> Hint<E> for Unclassified {
+    #[inline]
+    fn hint(&self, _: &E) -> Option<Duration> {
+        None
+    }
+}
+
+impl<E: ?Sized> Classification<E> for Unclassified {
+    const APPLIES: bool = false;
 }
 
 /// `hint`: a closure or fn `Fn(&E) -> Option<Duration>`, or [`NoHint`].

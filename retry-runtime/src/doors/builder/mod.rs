@@ -41,8 +41,8 @@ pub use crate::attempts::{
     HedgeFuture, Hedging, MakeAttempt, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
 pub use crate::engine::{
-    Always, DescribeFailure, Hint, Keys, Never, NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess,
-    Predicate, Rules,
+    Always, ByRetryable, Classification, DescribeFailure, Hint, Keys, Never, NoHint, NoHook,
+    OnGiveUp, OnRetry, OnSuccess, Predicate, Rules, Unclassified,
 };
 use crate::engine::{Described, Engine, admit, judge, timed};
 use crate::hooks::{Attempt, GiveUp, Succeeded};
@@ -430,6 +430,44 @@ where
         F: Fn(&GiveUp<'_, Of<Op, M>>),
     {
         self.with_rules(|rules| rules.on_give_up(hook))
+    }
+
+    /// `when` and `hint` from the failure type's [`Retryable`](crate::Retryable) (usually
+    /// `#[derive(Retryable)]`): only the failures it calls retryable are retried, and its
+    /// hints are honoured. What a `#[retry]` fn with neither key does on its own.
+    ///
+    /// ```
+    /// use retry_runtime::{Policy, Retryable};
+    /// use std::time::Duration;
+    ///
+    /// #[derive(Debug, PartialEq, Retryable)]
+    /// enum Error {
+    ///     #[retry(transient, hint = 0)]
+    ///     Busy(Duration),
+    ///     #[retry(permanent)]
+    ///     Denied,
+    /// }
+    ///
+    /// let mut calls = 0;
+    /// let (result, delays) = retry_runtime::testing::record(|| {
+    ///     Policy::new()
+    ///         .max_attempts(5)
+    ///         .base(Duration::ZERO)
+    ///         .retry(|| {
+    ///             calls += 1;
+    ///             Err::<(), _>(if calls < 3 { Error::Busy(Duration::from_secs(1)) } else { Error::Denied })
+    ///         })
+    ///         .classified()
+    ///         .call()
+    /// });
+    /// assert_eq!(result, Err(Error::Denied));
+    /// assert_eq!(delays, [Duration::from_secs(1); 2]); // the server's hint
+    /// ```
+    pub fn classified(self) -> Keyed<'p, Op, M, ByRetryable, O, ByRetryable, A, G, X, U, D>
+    where
+        Failure<Op, M>: crate::Retryable,
+    {
+        self.with_rules(|rules| rules.when(ByRetryable).hint(ByRetryable))
     }
 
     /// How the `tracing` events (feature `tracing`) show a failure, in their `error` field:
