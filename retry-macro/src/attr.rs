@@ -19,6 +19,8 @@ pub(crate) use crate::values::{DurationValue, Krate, Value};
 #[derive(Default)]
 pub(crate) struct Args {
     given: Vec<Given>,
+    /// A key could not be parsed (its error was told): what the keys lack is not told again.
+    pub malformed: bool,
 }
 
 /// One key that was given, and its value.

@@ -18,12 +18,12 @@
 //!         match self {
 //!             Self::Busy { .. } => true,
 //!             Self::NotFound { .. } => false,
-//!             Self::Io { 0: __retry_field, .. } => (classify::io)(__retry_field),
+//!             Self::Io { 0: __retry_field, .. } => judge_field(classify::io, __retry_field),
 //!         }
 //!     }
 //!     fn hint(&self) -> Option<Duration> {
 //!         match self {
-//!             Self::Busy { after: __retry_field, .. } => IntoHint::into_hint(__retry_field),
+//!             Self::Busy { after: __retry_field, .. } => AsHint::as_hint(__retry_field),
 //!             _ => None,
 //!         }
 //!     }
@@ -53,7 +53,7 @@ enum Class {
     /// Its one field, itself `Retryable`.
     From {
         field: Member,
-        ty: Type,
+        ty: Box<Type>,
     },
     /// Its one field, judged by this expression.
     When {
@@ -129,7 +129,10 @@ pub(crate) fn retryable(item: TokenStream) -> TokenStream {
             Vec::new()
         }
     };
-    if let Some(errors) = errors.into_compile_errors() {
+    if let Some(mut errors) = errors.into_compile_errors() {
+        // With the errors, an impl that compiles: code that uses the trait gets no second
+        // error for each of them. (It is never run: the crate does not compile.)
+        errors.extend(placeholder(&input, &krate));
         return errors;
     }
     implementation(&input, &krate, &classified)
@@ -149,6 +152,7 @@ fn container(attrs: &[Attribute], errors: &mut Errors) -> (Option<Args>, Krate) 
 /// error), or `None` when there is none.
 fn own_args(attrs: &[Attribute], errors: &mut Errors) -> Option<Args> {
     let mut found: Option<Args> = None;
+    let mut malformed = false;
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("retry")) {
         if found.is_some() {
             errors.push(syn::Error::new_spanned(
@@ -164,10 +168,21 @@ fn own_args(attrs: &[Attribute], errors: &mut Errors) -> Option<Args> {
                     attr,
                     format!("`#[retry]` under `#[derive(Retryable)]` takes one of {FORMS}"),
                 ));
+                malformed = true;
                 continue;
             }
         };
-        found = Some(attr::parse_keys(tokens, errors, &Keys::DERIVE));
+        let mut own = Errors::default();
+        found = Some(attr::parse_keys(tokens, &mut own, &Keys::DERIVE));
+        if let Some(error) = own.into_error() {
+            errors.push(error);
+            malformed = true;
+        }
+    }
+    // A malformed attribute was told already: its variant is not told again that it is not
+    // classified.
+    if malformed {
+        found.get_or_insert_with(Args::default).malformed = true;
     }
     found
 }
@@ -231,6 +246,9 @@ fn classify(
         .iter()
         .filter(|given| kinds.iter().any(|key| key.name == given.key.name));
     let Some(kind) = given.next() else {
+        if args.malformed {
+            return None;
+        }
         let at = args
             .get(&keys::HINT_FIELD)
             .map_or_else(|| name.span(), |hint| hint.ident.span());
@@ -273,7 +291,10 @@ fn classify(
         key => {
             let (field, ty) = only_field(fields, &kind.ident, what, errors)?;
             if key == keys::FROM.name {
-                Some(Class::From { field, ty })
+                Some(Class::From {
+                    field,
+                    ty: Box::new(ty),
+                })
             } else {
                 let Some(Value::Expr(judge)) =
                     args.get(&keys::WHEN_FIELD).map(|given| &given.value)
@@ -367,6 +388,19 @@ fn only_field(
     }
 }
 
+/// The impl emitted beside the errors.
+fn placeholder(input: &DeriveInput, krate: &Krate) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        impl #impl_generics #krate::Retryable for #name #ty_generics #where_clause {
+            fn retryable(&self) -> bool {
+                false
+            }
+        }
+    }
+}
+
 /// The `impl Retryable`.
 fn implementation(input: &DeriveInput, krate: &Krate, classified: &[Classified]) -> TokenStream {
     let field = Ident::new("__retry_field", Span::mixed_site());
@@ -378,26 +412,32 @@ fn implementation(input: &DeriveInput, krate: &Krate, classified: &[Classified])
             Class::Transient { hint } => {
                 retryable.push(quote!(#path { .. } => true,));
                 if let Some((member, span)) = hint {
-                    let into =
-                        quote_spanned!(*span=> #krate::__private::IntoHint::into_hint(#field));
+                    // Located at `hint = field`'s value: a field of another type is told there.
+                    let field = Ident::new("__retry_field", Span::mixed_site().located_at(*span));
+                    let into = quote_spanned!(*span=> #krate::__private::AsHint::as_hint(#field));
                     hints.push(quote!(#path { #member: #field, .. } => #into,));
                 }
             }
             Class::Permanent => retryable.push(quote!(#path { .. } => false,)),
             Class::From { field: member, ty } => {
-                retryable.push(
-                    quote!(#path { #member: #field, .. } => #krate::Retryable::retryable(#field),),
-                );
-                hints.push(
-                    quote!(#path { #member: #field, .. } => #krate::Retryable::hint(#field),),
-                );
-                bounds.push(quote_spanned!(ty.span()=> #ty: #krate::Retryable));
+                // Located at the field's type: a type that is not `Retryable` is told there.
+                let at = ty.span();
+                let field = Ident::new("__retry_field", Span::mixed_site().located_at(at));
+                let retryable_call = quote_spanned!(at=> #krate::Retryable::retryable(#field));
+                let hint_call = quote_spanned!(at=> #krate::Retryable::hint(#field));
+                retryable.push(quote!(#path { #member: #field, .. } => #retryable_call,));
+                hints.push(quote!(#path { #member: #field, .. } => #hint_call,));
+                // A field of a generic type is `Retryable` only where its parameters are.
+                if mentions_a_parameter(ty, &input.generics) {
+                    bounds.push(quote!(#ty: #krate::Retryable));
+                }
             }
             Class::When {
                 field: member,
                 judge,
             } => {
-                let judged = quote_spanned!(judge.span()=> (#judge)(#field));
+                let judged =
+                    quote_spanned!(judge.span()=> #krate::__private::judge_field(#judge, #field));
                 retryable.push(quote!(#path { #member: #field, .. } => #judged,));
             }
         }
@@ -443,4 +483,17 @@ fn implementation(input: &DeriveInput, krate: &Krate, classified: &[Classified])
             }
         }
     }
+}
+
+/// Whether `ty` names one of `generics`' type parameters.
+fn mentions_a_parameter(ty: &Type, generics: &syn::Generics) -> bool {
+    fn any_ident(tokens: TokenStream, params: &[&Ident]) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => params.contains(&&ident),
+            proc_macro2::TokenTree::Group(group) => any_ident(group.stream(), params),
+            _ => false,
+        })
+    }
+    let params: Vec<&Ident> = generics.type_params().map(|param| &param.ident).collect();
+    !params.is_empty() && any_ident(ty.to_token_stream(), &params)
 }

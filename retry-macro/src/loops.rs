@@ -258,7 +258,7 @@ fn classified(parts: &Parts<'_>) -> Option<TokenStream> {
     let (krate, ret) = (&parts.krate, &parts.ret);
     parts
         .classify
-        .then(|| quote!(.classified(#krate::__private::classified!(#ret))))
+        .then(|| quote!(.classified(&#krate::__private::classified!(#ret))))
 }
 
 /// A call for each key of the judge: `.when(expr)`, `.budget(&expr)`, ...

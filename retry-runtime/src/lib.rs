@@ -60,7 +60,7 @@ pub mod __private {
     pub use crate::engine::{
         Describe, DescribeDebug, DescribeDisplay, DescribeNothing, Described, Describer,
     };
-    pub use crate::retryable::IntoHint;
+    pub use crate::retryable::{AsHint, judge_field};
     pub use crate::time::{DefaultSleep, sleep, sleep_async};
 
     /// The `timed_out` key's conversion, typed, so that its closure needs no annotation.

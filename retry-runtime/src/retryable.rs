@@ -95,21 +95,28 @@ impl<T: Retryable + ?Sized> Retryable for Box<T> {
     message = "`hint = field` takes a field of type `Duration` or `Option<Duration>`, not `{Self}`",
     label = "not a `Duration` or an `Option<Duration>`"
 )]
-pub trait IntoHint {
+pub trait AsHint {
     /// The hint.
-    fn into_hint(&self) -> Option<Duration>;
+    fn as_hint(&self) -> Option<Duration>;
 }
 
-impl IntoHint for Duration {
+impl AsHint for Duration {
     #[inline]
-    fn into_hint(&self) -> Option<Duration> {
+    fn as_hint(&self) -> Option<Duration> {
         Some(*self)
     }
 }
 
-impl IntoHint for Option<Duration> {
+impl AsHint for Option<Duration> {
     #[inline]
-    fn into_hint(&self) -> Option<Duration> {
+    fn as_hint(&self) -> Option<Duration> {
         *self
     }
+}
+
+/// `when = path` of the derive: `judge` applied to the variant's one field (a call through a
+/// fn, so that a closure's argument type is inferred and no lint fires in the user's crate).
+#[inline]
+pub fn judge_field<T: ?Sized>(judge: impl Fn(&T) -> bool, field: &T) -> bool {
+    judge(field)
 }

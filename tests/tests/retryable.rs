@@ -41,7 +41,9 @@ enum ApiError {
 
 #[test]
 fn each_variant_says_what_it_is() {
-    let throttled = ApiError::Throttled { retry_after: MS * 7 };
+    let throttled = ApiError::Throttled {
+        retry_after: MS * 7,
+    };
     assert!(throttled.retryable());
     assert_eq!(throttled.hint(), Some(MS * 7));
     assert_eq!(ApiError::Busy(503, Some(MS * 3)).hint(), Some(MS * 3));
@@ -86,7 +88,12 @@ fn structs_are_classified_as_a_whole() {
     assert!(Overloaded { after: None }.retryable());
     assert!(Wrapped(Inner::Reset).retryable());
     assert!(!Wrapped(Inner::Corrupt).retryable());
-    assert!(Driver { cause: io::Error::from(io::ErrorKind::TimedOut) }.retryable());
+    assert!(
+        Driver {
+            cause: io::Error::from(io::ErrorKind::TimedOut)
+        }
+        .retryable()
+    );
     assert!(!Fatal.retryable());
 }
 
@@ -135,7 +142,9 @@ fn calls() -> u32 {
 }
 
 const THROTTLED_THEN_NOT_FOUND: &[fn() -> ApiError] = &[
-    || ApiError::Throttled { retry_after: MS * 40 },
+    || ApiError::Throttled {
+        retry_after: MS * 40,
+    },
     || ApiError::Unavailable,
     || ApiError::NotFound { id: 7 },
 ];

@@ -34,8 +34,8 @@ use crate::context::{Binding, CallId};
 use crate::doors::builder::{Async, Hedge};
 use crate::engine::Keys;
 use crate::engine::{
-    ByRetryable, Call, Classification, Described, Describer, Engine, Judgement, NoHook, OnGiveUp,
-    OnRetry, OnSuccess, Rules, Unclassified,
+    ByRetryable, Call, Classification, ClassifyOutcome, Described, Describer, Engine, Judgement,
+    NoHook, OnGiveUp, OnRetry, OnSuccess, Rules, Unclassified,
 };
 use crate::hooks::{Attempt, GiveUp, Succeeded};
 use crate::limits::{
@@ -245,16 +245,6 @@ impl<R: Outcome, A, G, L, U> Judge<'_, R, A, G, L, U> {
         self.judgement = self.judgement.hint(&hint);
         self
     }
-
-    /// A fn with neither `when` nor `hint`: its failure type's [`Retryable`](crate::Retryable)
-    /// judges it, if it has one (`__private::classified!`); otherwise nothing is done.
-    #[inline]
-    pub fn classified<C: Classification<R::Failure>>(mut self, by: C) -> Self {
-        if C::APPLIES {
-            self.judgement = self.judgement.when(&by).hint(&by);
-        }
-        self
-    }
 }
 
 /// Where the expansion asks whether the failure type of outcome `R` is
@@ -316,6 +306,14 @@ macro_rules! __retry_classified {
 
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
 impl<'a, R, A, G, L: Guarding<'a>, U> Judge<'a, R, A, G, L, U> {
+    /// A fn with neither `when` nor `hint`: its failure type's [`Retryable`](crate::Retryable)
+    /// judges it, if it has one (`__private::classified!`); otherwise nothing is done.
+    #[inline]
+    pub fn classified<C: ClassifyOutcome<R>>(mut self, by: &C) -> Self {
+        self.judgement = self.judgement.classified(by);
+        self
+    }
+
     /// `budget`: the shared budget this call's retries draw on (instead of the policy's).
     #[inline]
     pub fn budget<B: Borrow<RetryBudget> + ?Sized>(mut self, budget: &'a B) -> Self {
@@ -539,9 +537,9 @@ impl<'p, R: Outcome, S, L, W, O, H, A, G, X, U>
     #[inline]
     pub fn classified<C: Classification<R::Failure> + Copy>(
         self,
-        by: C,
+        by: &C,
     ) -> Keyed<'p, R, S, L, C, O, C, A, G, X, U> {
-        self.with_rules(|rules| rules.when(by).hint(by))
+        self.with_rules(|rules| rules.when(*by).hint(*by))
     }
 
     /// `when_ok`.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::call::Call;
 use super::describe::Described;
 use super::events::Event;
+use super::keys::ClassifyOutcome;
 use super::keys::{Hint, OnGiveUp, OnRetry, OnSuccess, Predicate};
 use super::metrics;
 use super::state::{Engine, Step, Verdict};
@@ -89,6 +90,24 @@ impl<'a, R: Outcome> Judgement<'a, R> {
 
 // No `Outcome` bound: a return type that is not an `Outcome` gets its one error at `new`.
 impl<'a, R> Judgement<'a, R> {
+    /// `when` and `hint` by a classification of the outcome (the failure type's
+    /// `Retryable`, in a fn with neither key): what `classify` makes of it.
+    #[inline]
+    pub(crate) fn classified<C: ClassifyOutcome<R>>(mut self, classify: &C) -> Self {
+        if C::APPLIES {
+            match classify.classify(self.outcome) {
+                Some((false, _)) => self.verdict = Verdict::Declined,
+                Some((true, hint)) => {
+                    if let Verdict::Retryable(_) = self.verdict {
+                        self.verdict = Verdict::Retryable(hint);
+                    }
+                }
+                None => {}
+            }
+        }
+        self
+    }
+
     /// An outcome a door's own classifier judged (tower's `Classify`, the reqwest
     /// middleware's HTTP rule) as `class`; `resend`: the request can be sent again. A
     /// retryable failure that cannot is returned, and counted as a failure all the same.

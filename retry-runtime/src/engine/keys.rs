@@ -77,6 +77,36 @@ impl<E: Retryable + ?Sized> Classification<E> for ByRetryable {
     const APPLIES: bool = true;
 }
 
+/// [`Classification`], applied to an outcome `R` that may not even be an
+/// [`Outcome`](crate::Outcome) (that is told once, elsewhere): what the attribute's judge
+/// takes.
+pub trait ClassifyOutcome<R: ?Sized> {
+    /// Whether the classification does anything.
+    const APPLIES: bool;
+
+    /// For a failure: whether it is retried, and its hint; `None` for a success.
+    fn classify(&self, outcome: &R) -> Option<(bool, Option<Duration>)>;
+}
+
+impl<R: crate::Outcome<Failure: Retryable>> ClassifyOutcome<R> for ByRetryable {
+    const APPLIES: bool = true;
+
+    #[inline]
+    fn classify(&self, outcome: &R) -> Option<(bool, Option<Duration>)> {
+        let failure = outcome.failure()?;
+        Some((failure.retryable(), failure.hint()))
+    }
+}
+
+impl<R: ?Sized> ClassifyOutcome<R> for Unclassified {
+    const APPLIES: bool = false;
+
+    #[inline]
+    fn classify(&self, _: &R) -> Option<(bool, Option<Duration>)> {
+        None
+    }
+}
+
 /// A failure type that is not `Retryable`: the defaults of `when` and `hint`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Unclassified;

@@ -18,8 +18,8 @@ pub use describe::{Describe, DescribeDebug, DescribeDisplay, DescribeNothing, De
 pub use judgement::Describer;
 pub(crate) use judgement::{Judgement, on_give_up, on_retry, on_success};
 pub use keys::{
-    Always, ByRetryable, Classification, DescribeFailure, Hint, Never, NoHint, NoHook, OnGiveUp,
-    OnRetry, OnSuccess, Predicate, Unclassified,
+    Always, ByRetryable, Classification, ClassifyOutcome, DescribeFailure, Hint, Never, NoHint,
+    NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate, Unclassified,
 };
 pub(crate) use rules::sealed::Sealed;
 pub use rules::{Keys, Rules};

@@ -41,8 +41,8 @@ pub use crate::attempts::{
     HedgeFuture, Hedging, MakeAttempt, OnHedge, OneByOne, RetryFuture, Runner, TimeLimit,
 };
 pub use crate::engine::{
-    Always, ByRetryable, Classification, DescribeFailure, Hint, Keys, Never, NoHint, NoHook,
-    OnGiveUp, OnRetry, OnSuccess, Predicate, Rules, Unclassified,
+    Always, ByRetryable, Classification, ClassifyOutcome, DescribeFailure, Hint, Keys, Never,
+    NoHint, NoHook, OnGiveUp, OnRetry, OnSuccess, Predicate, Rules, Unclassified,
 };
 use crate::engine::{Described, Engine, admit, judge, timed};
 use crate::hooks::{Attempt, GiveUp, Succeeded};
