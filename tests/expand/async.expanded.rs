@@ -36,6 +36,9 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                     "fetch"
                 )
                 .on_give_up(report)
+                .classified(
+                    &:: retry_runtime :: __private :: classified ! (Result < Item , Error >),
+                )
                 .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,

@@ -25,6 +25,7 @@ async fn send(&self, body: String) -> Option<u16> {
                     "send"
                 )
                 .on_retry(|a| log(a))
+                .classified(&::retry_runtime::__private::classified!(Option<u16>))
                 .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,

@@ -43,6 +43,9 @@ async fn fetch(&self) -> Result<Item, Error> {
                 )
                 .breaker(&BREAKER)
                 .throttle(&self.throttle)
+                .classified(
+                    &:: retry_runtime :: __private :: classified ! (Result < Item , Error >),
+                )
                 .cut(__retry_within.timed_out())
                 .next()
                 {

@@ -41,6 +41,9 @@ async fn charge(client: &Client, order: &Order) -> Result<Receipt, Error> {
                     &__retry_outcome,
                     "charge"
                 )
+                .classified(
+                    &:: retry_runtime :: __private :: classified ! (Result < Receipt , Error >),
+                )
                 .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,

@@ -22,6 +22,7 @@ fn fetch(client: &Client) -> Result<Item, Error> {
                 "fetch"
             )
             .breaker(&BREAKER)
+            .classified(&:: retry_runtime :: __private :: classified ! (Result < Item , Error >))
             .next()
             {
                 ::core::option::Option::Some(__retry_delay) => __retry_delay,

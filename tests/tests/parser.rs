@@ -14,6 +14,8 @@ mod ast;
 mod async_trait;
 #[path = "../../retry-macro/src/attr.rs"]
 mod attr;
+#[path = "../../retry-macro/src/derive.rs"]
+mod derive;
 #[path = "../../retry-macro/src/duration.rs"]
 mod duration;
 #[path = "../../retry-macro/src/errors.rs"]
@@ -83,9 +85,6 @@ fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// Keys of SPEC.md that the attribute does not take yet: the derive's variant attributes.
-const SPECIFIED_NOT_BUILT: &[&str] = &["transient", "permanent", "from"];
-
 #[test]
 fn accepts_every_example_of_the_docs_and_the_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -106,16 +105,14 @@ fn accepts_every_example_of_the_docs_and_the_spec() {
             if args.contains("...") || args.contains("key = value") {
                 continue;
             }
-            // SPEC.md specifies keys that open issues still have to build (the limits' and
-            // the derive's); they are accepted once built.
-            if path.ends_with("SPEC.md") && SPECIFIED_NOT_BUILT.iter().any(|k| args.contains(k)) {
-                continue;
-            }
             let tokens = TokenStream::from_str(&args)
                 .unwrap_or_else(|e| panic!("{}: `{args}` is not tokens: {e}", path.display()));
+            // The attribute's keys, or the derive's (a variant's `#[retry(transient)]`).
             let mut errors = errors::Errors::default();
-            attr::parse(tokens, &mut errors);
-            if let Some(error) = errors.into_error() {
+            attr::parse(tokens.clone(), &mut errors);
+            let mut derive_errors = errors::Errors::default();
+            attr::parse_keys(tokens, &mut derive_errors, &attr::Keys::DERIVE);
+            if let (Some(error), Some(_)) = (errors.into_error(), derive_errors.into_error()) {
                 panic!("{}: `#[retry({args})]` rejected: {error}", path.display());
             }
             checked += 1;
@@ -147,6 +144,37 @@ fn check(input: &str) -> Result<(), TestCaseError> {
         .expect("an item");
     let expanded = expand::retry(tokens, &item).to_string();
     prop_assert!(expanded.contains("fn f"), "the function is always emitted");
+    check_derive(input)
+}
+
+/// The same pieces as a variant's and a struct's `#[retry(...)]` under the derive: no
+/// panic, an impl always emitted (with the errors, if any), every error inside the item.
+fn check_derive(args: &str) -> Result<(), TestCaseError> {
+    let items = [
+        format!("enum E {{ #[retry({args})] A {{ after: Duration }}, #[retry(permanent)] B(u8) }}"),
+        format!("#[retry({args})] struct S(Duration);"),
+        format!("#[retry({args})] enum F {{ #[retry({args})] A }}"),
+    ];
+    for item in items {
+        let Ok(tokens) = TokenStream::from_str(&item) else {
+            continue;
+        };
+        let expanded = derive::retryable(tokens);
+        let text = expanded.to_string();
+        prop_assert!(
+            text.contains("Retryable for"),
+            "`{item}`: no impl in `{text}`"
+        );
+        // Each error is a `compile_error!` spanned inside the item, which is one line.
+        for tree in expanded {
+            if let proc_macro2::TokenTree::Ident(ident) = &tree {
+                if ident == "compile_error" {
+                    let start = ident.span().start();
+                    prop_assert!(start.line == 1, "`{item}`: an error at {start:?}");
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -206,6 +234,12 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "1u8",
         "cx",
         "self::linear",
+        "transient",
+        "permanent",
+        "from",
+        "hint = after",
+        "hint = 0",
+        "when = classify::io",
         "linear",
         "_",
         "self",
@@ -323,8 +357,16 @@ fn expansions_match_the_golden_files() {
     entries.sort();
     for input in entries {
         let source = std::fs::read_to_string(&input).expect("an input");
-        let (args, item) = split_attribute(&source);
-        let expanded = rustfmt(&expand::retry(args, &item).to_string());
+        let expanded = match source.strip_prefix("#[derive(Retryable)]\n") {
+            Some(item) => {
+                let item = TokenStream::from_str(item).expect("the item's tokens");
+                rustfmt(&derive::retryable(item).to_string())
+            }
+            None => {
+                let (args, item) = split_attribute(&source);
+                rustfmt(&expand::retry(args, &item).to_string())
+            }
+        };
         let golden = input.with_extension("expanded.rs");
         if update {
             std::fs::write(&golden, &expanded).expect("the golden file written");

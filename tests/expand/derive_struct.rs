@@ -1,0 +1,3 @@
+#[derive(Retryable)]
+#[retry(transient, hint = 0)]
+struct Busy<T>(Duration, T);
