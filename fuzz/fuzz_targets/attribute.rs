@@ -1,5 +1,6 @@
 //! The macro's parser and expander on arbitrary text: they never panic, a rejection always
-//! carries an error, and the function is always emitted. (proc-macro2 does not track span
+//! carries an error, and the function is always emitted; the derive, on the same text as a
+//! variant's attribute, never panics and always emits an impl. (proc-macro2 does not track span
 //! positions under `cfg(fuzzing)`; `tests/tests/parser.rs` checks where the errors point.)
 //!
 //! `cargo +nightly fuzz run attribute fuzz/seeds -- -dict=fuzz/attribute.dict -max_total_time=3600`
@@ -13,6 +14,8 @@ mod ast;
 mod async_trait;
 #[path = "../../retry-macro/src/attr.rs"]
 mod attr;
+#[path = "../../retry-macro/src/derive.rs"]
+mod derive;
 #[path = "../../retry-macro/src/duration.rs"]
 mod duration;
 #[path = "../../retry-macro/src/errors.rs"]
@@ -44,4 +47,9 @@ fuzz_target!(|data: &[u8]| {
     let item = TokenStream::from_str("fn f(a: String, b: &str) -> Result<u8, ()> { Ok(1) }").unwrap();
     let expanded = expand::retry(tokens, &item).to_string();
     assert!(expanded.contains("fn f"));
+    // The same text as a variant's `#[retry(...)]` under `#[derive(Retryable)]`.
+    let item = format!("enum E {{ #[retry({text})] A {{ after: Duration }}, #[retry(permanent)] B(u8) }}");
+    if let Ok(item) = TokenStream::from_str(&item) {
+        assert!(derive::retryable(item).to_string().contains("Retryable for"));
+    }
 });
