@@ -20,6 +20,8 @@ mod derive;
 mod duration;
 #[path = "../../retry-macro/src/errors.rs"]
 mod errors;
+#[path = "../../retry-macro/src/grammar.rs"]
+mod grammar;
 #[path = "../../retry-macro/src/expand.rs"]
 mod expand;
 #[path = "../../retry-macro/src/keys.rs"]

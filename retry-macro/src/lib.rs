@@ -8,6 +8,7 @@ mod derive;
 mod duration;
 mod errors;
 mod expand;
+mod grammar;
 mod keys;
 mod loops;
 mod valid;

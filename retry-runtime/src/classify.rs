@@ -1,4 +1,4 @@
-//! Ready classifiers for `when`: [`io`], whether an `io::Error` means "try again", and
+//! Ready classifiers for `when`: [`io`](io()), whether an `io::Error` means "try again", and
 //! [`source`], the first error of a type in an error's `source()` chain, so that a reqwest,
 //! hyper or database driver's error is classified by its io cause.
 //!

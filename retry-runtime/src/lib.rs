@@ -15,6 +15,7 @@ pub mod classify;
 mod context;
 mod doors;
 mod engine;
+mod grammar;
 mod hooks;
 mod http;
 mod limits;
@@ -88,7 +89,10 @@ pub use limits::{
 };
 pub use outcome::{ByFrom, Converted, Outcome};
 pub use retryable::Retryable;
-pub use schedule::{Backoff, Delays, Jitter, JitteredDelays, Policy};
+pub use schedule::{
+    Backoff, Delays, Jitter, JitteredDelays, ParseDurationError, ParseNameError, Policy,
+    parse_duration,
+};
 pub use time::AsyncSleep;
 
 /// Retries a fallible `fn` or `async fn`. See the [crate documentation](crate) for the keys.

@@ -22,6 +22,8 @@ mod duration;
 mod errors;
 #[path = "../../retry-macro/src/expand.rs"]
 mod expand;
+#[path = "../../retry-macro/src/grammar.rs"]
+mod grammar;
 #[path = "../../retry-macro/src/keys.rs"]
 mod keys;
 #[path = "../../retry-macro/src/loops.rs"]
@@ -381,4 +383,68 @@ fn expansions_match_the_golden_files() {
         compared += 1;
     }
     assert!(compared >= 3, "only {compared} golden expansions");
+}
+
+/// Duration texts: every documented form, every mistake the grammar names, and pieces to
+/// combine.
+const DURATIONS: &[&str] = &[
+    "250us",
+    "250µs",
+    "500ms",
+    "2s",
+    "1.5s",
+    "1m",
+    "1m30s",
+    "1h",
+    "1d2h3m4s5ms6us7ns",
+    "0s",
+    "0.000000001s",
+    "18446744073709551615s",
+    "",
+    "5",
+    "5 s",
+    "5sec",
+    "ms",
+    "1.s",
+    ".5s",
+    "1.2.3s",
+    "30s1m",
+    "1s1s",
+    "0.0000000001s",
+    "1.5ns",
+    "18446744073709551616s",
+    "-1s",
+];
+
+/// The macro's literals and `retry_runtime::parse_duration` agree: the same texts accepted,
+/// as the same duration; the same rejected, for the same reason.
+fn agree(text: &str) -> Result<(), TestCaseError> {
+    let by_macro = duration::parse(text);
+    let by_runtime = retry_runtime::parse_duration(text);
+    match (&by_macro, &by_runtime) {
+        (Ok(nanos), Ok(duration)) => prop_assert_eq!(*nanos, duration.as_nanos(), "{:?}", text),
+        (Err(reason), Err(error)) => prop_assert!(
+            error.to_string().contains(reason.as_str()),
+            "{text:?}: the macro says {reason:?}, the runtime {error}"
+        ),
+        _ => prop_assert!(false, "{text:?}: {by_macro:?} against {by_runtime:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn the_macro_and_parse_duration_agree_on_every_form() {
+    for text in DURATIONS {
+        agree(text).unwrap();
+    }
+}
+
+proptest! {
+    /// Random concatenations of numbers, units and stray characters.
+    #[test]
+    fn the_macro_and_parse_duration_agree_on_generated_texts(
+        text in "[0-9.]{0,4}(ns|us|µs|ms|s|m|h|d|x| )?[0-9.]{0,3}(ns|us|ms|s|m|h|d)?",
+    ) {
+        agree(&text)?;
+    }
 }

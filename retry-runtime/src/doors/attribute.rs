@@ -310,7 +310,7 @@ impl<'a, R, A, G, L: Guarding<'a>, U> Judge<'a, R, A, G, L, U> {
     /// judges it, if it has one (`__private::classified!`); otherwise nothing is done.
     #[inline]
     pub fn classified<C: ClassifyOutcome<R>>(mut self, by: &C) -> Self {
-        self.judgement = self.judgement.classified(by);
+        self.judgement = self.judgement.by_type(by);
         self
     }
 

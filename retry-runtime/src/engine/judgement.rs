@@ -93,7 +93,7 @@ impl<'a, R> Judgement<'a, R> {
     /// `when` and `hint` by a classification of the outcome (the failure type's
     /// `Retryable`, in a fn with neither key): what `classify` makes of it.
     #[inline]
-    pub(crate) fn classified<C: ClassifyOutcome<R>>(mut self, classify: &C) -> Self {
+    pub(crate) fn by_type<C: ClassifyOutcome<R>>(mut self, classify: &C) -> Self {
         if C::APPLIES {
             match classify.classify(self.outcome) {
                 Some((false, _)) => self.verdict = Verdict::Declined,

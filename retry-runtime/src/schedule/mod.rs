@@ -3,10 +3,13 @@
 //! no clock, no sleeping, no state shared across calls.
 
 mod backoff;
+#[cfg(feature = "serde")]
+mod config;
 mod cursor;
 mod delays;
 mod jitter;
 mod policy;
+mod text;
 
 pub use backoff::Backoff;
 pub(crate) use cursor::Cursor;
@@ -14,3 +17,4 @@ pub use delays::{Delays, JitteredDelays};
 pub use jitter::Jitter;
 pub(crate) use jitter::ThreadRandom;
 pub use policy::Policy;
+pub use text::{ParseDurationError, ParseNameError, parse_duration};

@@ -1,0 +1,1 @@
+../../retry-macro/src/grammar.rs
