@@ -19,7 +19,7 @@ use std::time::Duration;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use redis::aio::MultiplexedConnection;
 use redis::{RedisError, RedisResult, Script};
-use retry_runtime::{Backoff, Described, Policy, retry};
+use retry_runtime::{Backoff, Described, Policy, classify, retry};
 
 /// Charges `order` once per idempotency key: a retry of a charge the server already carried
 /// out (its reply was lost) returns the count without counting again.
@@ -30,13 +30,13 @@ end
 return tonumber(redis.call('GET', KEYS[2]) or '0')
 ";
 
-/// Whether a failure is worth another attempt: the connection failed, or the server is
-/// still loading its data after a restart. A script error or a wrong type is not.
+/// Whether a failure is worth another attempt: its io cause says so (a refused or reset
+/// connection, a broken pipe, a timeout: `classify::io`), the client saw the connection
+/// drop, or the server is still loading its data after a restart. A script error or a
+/// wrong type is not.
 fn transient(error: &RedisError) -> bool {
-    error.is_io_error()
-        || error.is_connection_refusal()
+    classify::source::<io::Error>(error).is_some_and(classify::io)
         || error.is_connection_dropped()
-        || error.is_timeout()
         || error.kind() == redis::ErrorKind::BusyLoadingError
 }
 

@@ -73,10 +73,15 @@ impl Policy {
         self.cap(self.backoff.delay(self.base, self.factor, k))
     }
 
-    /// `delay`, floored by `min_delay` (which is at most `max_delay`).
+    /// `delay`, floored by `min_delay` (which is at most `max_delay`). Most policies have
+    /// none: one test of a flag, no comparison.
     #[inline]
     pub(super) fn floor(&self, delay: Duration) -> Duration {
-        delay.max(self.min_delay)
+        if !self.floored || delay >= self.min_delay {
+            delay
+        } else {
+            self.min_delay
+        }
     }
 
     /// `delay`, capped by `max_delay`.

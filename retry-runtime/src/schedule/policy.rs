@@ -41,6 +41,8 @@ pub struct Policy {
     pub(crate) factor: f64,
     pub(crate) max_delay: Option<Duration>,
     pub(crate) min_delay: Duration,
+    /// `min_delay` is not zero: the one test a retry's delay pays for the floor.
+    pub(crate) floored: bool,
     pub(crate) jitter: Jitter,
     pub(crate) deadline: Option<Duration>,
     pub(crate) budget: Option<&'static RetryBudget>,
@@ -90,6 +92,7 @@ impl Policy {
             factor: 2.0,
             max_delay: None,
             min_delay: Duration::ZERO,
+            floored: false,
             jitter: Jitter::None,
             deadline: None,
             budget: None,
@@ -205,6 +208,7 @@ impl Policy {
             );
         }
         self.min_delay = min_delay;
+        self.floored = !min_delay.is_zero();
         self
     }
 
