@@ -90,27 +90,25 @@ impl<'de> Deserialize<'de> for Text<Duration> {
     }
 }
 
-impl<'de> Deserialize<'de> for Text<Backoff> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let parsed = Parsed {
-            expecting: "one of \"exponential\", \"fixed\", \"linear\", \"fibonacci\"",
-            parse: |text| {
-                text.parse()
-                    .map_err(|error: super::ParseNameError| error.to_string())
-            },
-        };
-        deserializer.deserialize_str(parsed).map(Text)
-    }
+/// A shape or a jitter, read by its attribute name.
+trait Named: std::str::FromStr<Err = super::ParseNameError> {
+    /// The names, for the error of a value that is not a string.
+    const EXPECTING: &'static str;
 }
 
-impl<'de> Deserialize<'de> for Text<Jitter> {
+impl Named for Backoff {
+    const EXPECTING: &'static str = "one of \"exponential\", \"fixed\", \"linear\", \"fibonacci\"";
+}
+
+impl Named for Jitter {
+    const EXPECTING: &'static str = "one of \"none\", \"full\", \"equal\", \"decorrelated\"";
+}
+
+impl<'de, T: Named> Deserialize<'de> for Text<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let parsed = Parsed {
-            expecting: "one of \"none\", \"full\", \"equal\", \"decorrelated\"",
-            parse: |text| {
-                text.parse()
-                    .map_err(|error: super::ParseNameError| error.to_string())
-            },
+            expecting: T::EXPECTING,
+            parse: |text| text.parse::<T>().map_err(|error| error.to_string()),
         };
         deserializer.deserialize_str(parsed).map(Text)
     }
