@@ -1,6 +1,7 @@
 //! Instructions per call, counted by callgrind through gungraun: exact and repeatable on a
 //! shared machine, where wall time is not. Every wrapper of `lib.rs` side by side, sync and
-//! async, on the success path and on 3 failures then success (zero delays). Each count is
+//! async, on the success path and on 3 failures then success (zero delays; the
+//! `jittered_*` group with 10 ms * 2^k capped at 1 s and full jitter). Each count is
 //! the whole benchmark function; subtract the direct call's to get a wrapper's cost. Async
 //! wrappers are polled by `block_on` with a no-op waker: they never wait. Every wrapper has
 //! run once on the thread before the count (steady state, not first-call set-up).
@@ -17,6 +18,10 @@ use std::hint::black_box;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use retry_benches::{self as b, Flaky, block_on};
+
+#[path = "jittered.rs"]
+mod jittered;
+use jittered as j;
 
 /// The setup of every benchmark (not counted): runs each wrapper once through a retry, so
 /// that one-time work (thread-locals, lazy statics) is not counted as per-call cost, then
@@ -165,6 +170,81 @@ fn async_backon(op: Flaky) -> Result<u32, u32> {
     black_box(block_on(b::backon_async(black_box(&op))))
 }
 
+/// The setup of the jittered benchmarks (not counted): each of their wrappers run once
+/// through a retry, then the call to measure.
+fn jittered(failures: u32) -> Flaky {
+    let warm = Flaky::new(1);
+    for wrapper in [j::hand_loop, j::attribute, j::policy, j::backon] {
+        warm.reset();
+        let _ = wrapper(&warm);
+    }
+    warm.reset();
+    let _ = block_on(j::hand_loop_async(&warm));
+    warm.reset();
+    let _ = block_on(j::attribute_async(&warm));
+    warm.reset();
+    let _ = block_on(j::policy_async(&warm));
+    warm.reset();
+    let _ = block_on(j::backon_async(&warm));
+    Flaky::new(failures)
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_sync_hand_loop(op: Flaky) -> Result<u32, u32> {
+    black_box(j::hand_loop(black_box(&op)))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_sync_attribute(op: Flaky) -> Result<u32, u32> {
+    black_box(j::attribute(black_box(&op)))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_sync_builder(op: Flaky) -> Result<u32, u32> {
+    black_box(j::policy(black_box(&op)))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_sync_backon(op: Flaky) -> Result<u32, u32> {
+    black_box(j::backon(black_box(&op)))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_async_hand_loop(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(j::hand_loop_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_async_attribute(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(j::attribute_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_async_builder(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(j::policy_async(black_box(&op))))
+}
+
+#[library_benchmark(setup = jittered)]
+#[bench::success(0)]
+#[bench::three_failures(3)]
+fn jittered_async_backon(op: Flaky) -> Result<u32, u32> {
+    black_box(block_on(j::backon_async(black_box(&op))))
+}
+
 /// The setup of the benchmarks that run on a tokio runtime (not counted): a
 /// current-thread runtime with its timer, each of those wrappers run once on it through a
 /// retry, then the call to measure.
@@ -254,6 +334,11 @@ library_benchmark_group!(
 );
 
 library_benchmark_group!(
+    name = jittered_and_capped;
+    benchmarks = jittered_sync_hand_loop, jittered_sync_attribute, jittered_sync_builder, jittered_sync_backon, jittered_async_hand_loop, jittered_async_attribute, jittered_async_builder, jittered_async_backon
+);
+
+library_benchmark_group!(
     name = on_a_runtime;
     benchmarks = tokio_direct_call, tokio_attribute, tokio_tokio_retry2
 );
@@ -271,6 +356,7 @@ library_benchmark_group!(
 main!(
     library_benchmark_groups = sync,
     asynchronous,
+    jittered_and_capped,
     on_a_runtime,
     bodies_through_tower
 );

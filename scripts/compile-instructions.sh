@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The compile time of #[retry] against hand-written loops in instructions, which callgrind
-# counts the same on a busy or an idle machine: the crates of `scripts/compile-time.sh`
-# (N functions, half sync, half async), each built alone under `valgrind --tool=callgrind`
-# (all of rustc's threads):
-# - release, from scratch (`cargo clean -p` first);
-# - debug, incremental (after touching the source), with the instructions spent inside the
-#   macro's expansions.
+# The compile time of #[retry] against hand-written loops, backon and tokio-retry2, in
+# instructions, which callgrind counts the same on a busy or an idle machine: the four
+# crates of `scripts/compile-time.sh` (N functions, half sync, half async, one schedule),
+# each built alone under `valgrind --tool=callgrind` (all of rustc's threads):
+# - release and debug, from scratch (`cargo clean -p` first);
+# - debug, incremental (after touching the source), with the instructions spent inside
+#   `#[retry]`'s expansions.
 #
-#   scripts/compile-instructions.sh               # N=200; about 2 minutes
+#   scripts/compile-instructions.sh               # N=200; about 5 minutes
 #   N=100 HALF=100 scripts/compile-instructions.sh  # sync functions only
 #   KEEP=/tmp/profiles scripts/compile-instructions.sh
+#   KINDS="hand attribute" BUILDS="debug incremental" scripts/compile-instructions.sh  # some
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,11 @@ chmod +x "$out/wrap.sh"
 
 # Instructions of one build of the crate in $1 (flags $2, mode $3: clean or incremental).
 count() {
-  (cd "$1" && cargo build -q $2 >/dev/null 2>&1)
+  if ! (cd "$1" && cargo build -q $2 >/dev/null 2>&1); then
+    (cd "$1" && cargo build $2) >&2 || true
+    echo "$1 does not build" >&2
+    exit 1
+  fi
   local package
   package=$(sed -n 's/^name = "\(.*\)"/\1/p' "$1/Cargo.toml")
   if [ "$3" = clean ]; then
@@ -55,15 +60,38 @@ in_macro() {
 }
 
 millions() { awk -v n="$1" 'BEGIN { printf "%.0f", n / 1e6 }'; }
+ratio() { awk -v a="$1" -v h="$2" 'BEGIN { printf "%.2f", a / h }'; }
 
-echo "| build | hand-written loops (M instructions) | #[retry] (M instructions) | ratio |"
-echo "| --- | --- | --- | --- |"
-hand=$(count "$work/hand" --release clean)
-attribute=$(count "$work/attribute" --release clean)
-echo "| release, from scratch | $(millions "$hand") | $(millions "$attribute") | $(awk -v a="$attribute" -v h="$hand" 'BEGIN { printf "%.2f", a / h }')x |"
-hand=$(count "$work/hand" "" incremental)
-attribute=$(count "$work/attribute" "" incremental)
-macro=$(in_macro)
-echo "| debug, incremental | $(millions "$hand") | $(millions "$attribute") (in the macro: $(millions "${macro:-0}")) | $(awk -v a="$attribute" -v h="$hand" 'BEGIN { printf "%.2f", a / h }')x |"
+# The crates in turn, under one build; KEEP's last profile is the `#[retry]` crate's
+# incremental build, the last `attribute` count below.
+kinds=${KINDS:-hand backon tokio_retry2 attribute}
+echo "| build | hand-written loops (M instructions) | #[retry] | backon | tokio-retry2 |"
+echo "| --- | --- | --- | --- | --- |"
+IFS=, read -ra builds <<< "${BUILDS:-release clean,debug clean,debug incremental}"
+for build in "${builds[@]}"; do
+  set -- $build
+  flag=""
+  [ "$1" = release ] && flag="--release"
+  declare -A counts=()
+  for kind in $kinds; do
+    counts[$kind]=$(count "$work/$kind" "$flag" "$2")
+  done
+  macro=$(in_macro)
+  hand=${counts[hand]:-}
+  row="| $1, $2 | $([ -n "$hand" ] && millions "$hand" || echo -)"
+  for kind in attribute backon tokio_retry2; do
+    if [ -z "${counts[$kind]:-}" ]; then
+      row="$row | -"
+      continue
+    fi
+    row="$row | $(millions "${counts[$kind]}")"
+    [ -n "$hand" ] && row="$row ($(ratio "${counts[$kind]}" "$hand")x)"
+    if [ "$kind" = attribute ] && [ "$2" = incremental ]; then
+      row="$row, $(millions "${macro:-0}") M in the macro"
+    fi
+  done
+  echo "$row |"
+  unset counts
+done
 echo
 echo "$(grep -c '^pub fn' "$work/attribute/src/lib.rs") sync and $(grep -c '^pub async fn' "$work/attribute/src/lib.rs") async functions; $(rustc --version); $(valgrind --version)"

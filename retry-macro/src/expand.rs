@@ -99,7 +99,8 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         (None, ReturnType::Type(_, ty)) => (**ty).clone(),
         (None, ReturnType::Default) => syn::parse_quote!(()),
     };
-    let (policy_item, policy) = policy_item(args, &krate, &key_value);
+    let hedged = args.get(&keys::HEDGE).is_some();
+    let (policy_item, policy) = policy_item(args, &krate, &key_value, hedged);
     let clones = clones(args, &sig);
     let (body, prelude) = match boxed {
         Some(boxed) => (boxed.body.into_token_stream(), Some(boxed.prelude)),
@@ -131,7 +132,7 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
         body,
         body_span,
     };
-    let retried = if args.get(&keys::HEDGE).is_some() {
+    let retried = if hedged {
         loops::hedged_loop(&parts)
     } else {
         loops::retry_loop(&parts, is_async)
@@ -167,10 +168,16 @@ fn expand(args: &Args, func: RetryFn) -> TokenStream {
 /// The policy of one call: an inline `const` block for a schedule known at compile time
 /// (the call keeps nothing of it, and the optimizer sees every setting), or a local
 /// evaluated once per call. Returns the statement, if any, and how to refer to the policy.
+///
+/// A loop refers to a constant policy two or three times, so it is written once, in a
+/// closure that returns it (`let __retry_policy = || &const { .. };`, called at each use):
+/// the closure captures nothing, so an async fn's future keeps nothing of it either, and
+/// the compiler reads one copy instead of several. A hedged fn refers to it once.
 fn policy_item(
     args: &Args,
     krate: &Krate,
     key_value: &dyn Fn(&Value) -> TokenStream,
+    once: bool,
 ) -> (TokenStream, TokenStream) {
     let local = Ident::new("__retry_policy", Span::mixed_site());
     match args.get(&keys::POLICY) {
@@ -179,10 +186,17 @@ fn policy_item(
             (quote!(let #local = #policy;), local.into_token_stream())
         }
         None if constant_schedule(args) => {
-            // An inline `const`, written where it is used: no item that the body could see,
-            // and nothing of it in the call's state.
+            // An inline `const`: no item that the body could see, and nothing of it in the
+            // call's state.
             let policy = policy(args, krate);
-            (TokenStream::new(), quote!(const { #policy }))
+            if once {
+                (TokenStream::new(), quote!(const { #policy }))
+            } else {
+                (
+                    quote!(let #local = || &const { #policy };),
+                    quote!(*#local()),
+                )
+            }
         }
         None => {
             let policy = policy(args, krate);

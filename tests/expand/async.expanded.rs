@@ -1,15 +1,16 @@
 async fn fetch(client: &Client) -> Result<Item, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::CallState::timed(
+    let __retry_policy = || {
         &const {
             ::retry_runtime::Policy::new()
                 .max_attempts(5)
                 .base(::core::time::Duration::from_millis(100))
                 .max_delay(::core::time::Duration::from_secs(2))
                 .jitter(::retry_runtime::Jitter::Full)
-        },
-    );
+        }
+    };
+    let mut __retry_state = ::retry_runtime::__private::CallState::timed(&*__retry_policy());
     loop {
         {
             let __retry_delay = {
@@ -25,13 +26,7 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                 .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
-                    &const {
-                        ::retry_runtime::Policy::new()
-                            .max_attempts(5)
-                            .base(::core::time::Duration::from_millis(100))
-                            .max_delay(::core::time::Duration::from_secs(2))
-                            .jitter(::retry_runtime::Jitter::Full)
-                    },
+                    &*__retry_policy(),
                     &__retry_outcome,
                     "fetch"
                 )

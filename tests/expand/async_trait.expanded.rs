@@ -23,15 +23,14 @@ where
         let id = id;
         #[allow(unused_imports)]
         use ::retry_runtime::__private::reserved::*;
-        let mut __retry_state = ::retry_runtime::__private::CallState::new(
-            &const { ::retry_runtime::Policy::new().max_attempts(3) },
-        );
+        let __retry_policy = || &const { ::retry_runtime::Policy::new().max_attempts(3) };
+        let mut __retry_state = ::retry_runtime::__private::CallState::new(&*__retry_policy());
         loop {
             {
                 let __retry_delay = {
                     let __retry_outcome: Result<u8, Error> = __retry_state
                         .within(
-                            &const { ::retry_runtime::Policy::new().max_attempts(3) },
+                            &*__retry_policy(),
                             ::core::time::Duration::from_secs(2),
                             &::retry_runtime::__private::DefaultSleep,
                             {
@@ -54,7 +53,7 @@ where
                         .await;
                     match ::retry_runtime::__private::judge!(
                         __retry_state,
-                        &const { ::retry_runtime::Policy::new().max_attempts(3) },
+                        &*__retry_policy(),
                         &__retry_outcome,
                         "get"
                     )

@@ -1,14 +1,13 @@
 async fn fetch(&self) -> Result<Item, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::CallState::new(
-        &const { ::retry_runtime::Policy::new().max_attempts(3) },
-    );
+    let __retry_policy = || &const { ::retry_runtime::Policy::new().max_attempts(3) };
+    let mut __retry_state = ::retry_runtime::__private::CallState::new(&*__retry_policy());
     loop {
         {
             let __retry_delay = {
                 let mut __retry_within = ::core::pin::pin!(__retry_state.within(
-                    &const { ::retry_runtime::Policy::new().max_attempts(3) },
+                    &*__retry_policy(),
                     ::core::time::Duration::from_secs(1),
                     &::retry_runtime::__private::DefaultSleep,
                     {
@@ -37,7 +36,7 @@ async fn fetch(&self) -> Result<Item, Error> {
                 };
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
-                    &const { ::retry_runtime::Policy::new().max_attempts(3) },
+                    &*__retry_policy(),
                     &__retry_outcome,
                     "fetch"
                 )

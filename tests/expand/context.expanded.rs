@@ -1,25 +1,19 @@
 async fn charge(client: &Client, order: &Order) -> Result<Receipt, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::CallState::new(
+    let __retry_policy = || {
         &const {
             ::retry_runtime::Policy::new()
                 .max_attempts(3)
                 .deadline(::core::time::Duration::from_secs(2))
-        },
-    );
+        }
+    };
+    let mut __retry_state = ::retry_runtime::__private::CallState::new(&*__retry_policy());
     let mut __retry_call = ::retry_runtime::__private::CallId::new();
     loop {
         {
             let __retry_delay = {
-                let __retry_context = __retry_state.context(
-                    &const {
-                        ::retry_runtime::Policy::new()
-                            .max_attempts(3)
-                            .deadline(::core::time::Duration::from_secs(2))
-                    },
-                    &mut __retry_call,
-                );
+                let __retry_context = __retry_state.context(&*__retry_policy(), &mut __retry_call);
                 let __retry_outcome: Result<Receipt, Error> = async {
                     if let ::core::option::Option::Some(__retry_early) =
                         ::core::option::Option::None::<Result<Receipt, Error>>
@@ -33,11 +27,7 @@ async fn charge(client: &Client, order: &Order) -> Result<Receipt, Error> {
                 .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
-                    &const {
-                        ::retry_runtime::Policy::new()
-                            .max_attempts(3)
-                            .deadline(::core::time::Duration::from_secs(2))
-                    },
+                    &*__retry_policy(),
                     &__retry_outcome,
                     "charge"
                 )

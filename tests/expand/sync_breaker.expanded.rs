@@ -1,9 +1,8 @@
 fn fetch(client: &Client) -> Result<Item, Error> {
     #[allow(unused_imports)]
     use ::retry_runtime::__private::reserved::*;
-    let mut __retry_state = ::retry_runtime::__private::CallState::blocking(
-        &const { ::retry_runtime::Policy::new().max_attempts(3) },
-    );
+    let __retry_policy = || &const { ::retry_runtime::Policy::new().max_attempts(3) };
+    let mut __retry_state = ::retry_runtime::__private::CallState::blocking(&*__retry_policy());
     loop {
         let __retry_delay = {
             #[allow(clippy::redundant_closure_call)]
@@ -17,7 +16,7 @@ fn fetch(client: &Client) -> Result<Item, Error> {
             };
             match ::retry_runtime::__private::judge!(
                 __retry_state,
-                &const { ::retry_runtime::Policy::new().max_attempts(3) },
+                &*__retry_policy(),
                 &__retry_outcome,
                 "fetch"
             )

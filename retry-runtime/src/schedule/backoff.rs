@@ -124,8 +124,19 @@ fn fibonacci(k: u32) -> u128 {
     current
 }
 
-/// A duration from a nanosecond count, saturating at [`Duration::MAX`].
+/// A duration from a nanosecond count, saturating at [`Duration::MAX`]. Counts below
+/// 2^64 ns (584 years), every delay in practice, take the `u64` path: a division by a
+/// constant the compiler turns into a multiplication, where a `u128` one is a call.
+#[inline]
 pub(crate) fn from_nanos(nanos: u128) -> Duration {
+    match u64::try_from(nanos) {
+        Ok(nanos) => Duration::from_nanos(nanos),
+        Err(_) => from_huge_nanos(nanos),
+    }
+}
+
+#[cold]
+fn from_huge_nanos(nanos: u128) -> Duration {
     const NANOS_PER_SEC: u128 = 1_000_000_000;
     match u64::try_from(nanos / NANOS_PER_SEC) {
         // The remainder is below 10^9, so it fits in a u32.
@@ -135,8 +146,23 @@ pub(crate) fn from_nanos(nanos: u128) -> Duration {
     }
 }
 
+/// A duration's nanoseconds, when they fit in a `u64` (below 584 years).
+#[inline]
+pub(crate) fn nanos_u64(duration: Duration) -> Option<u64> {
+    duration
+        .as_secs()
+        .checked_mul(1_000_000_000)?
+        .checked_add(u64::from(duration.subsec_nanos()))
+}
+
 /// `duration * n`, saturating.
 pub(crate) fn mul_int(duration: Duration, n: u128) -> Duration {
+    // In `u64` when both fit and so does the product: no `u128` arithmetic.
+    if let (Some(nanos), Ok(n)) = (nanos_u64(duration), u64::try_from(n)) {
+        if let Some(product) = nanos.checked_mul(n) {
+            return Duration::from_nanos(product);
+        }
+    }
     from_nanos(duration.as_nanos().saturating_mul(n))
 }
 
@@ -225,6 +251,47 @@ mod tests {
     fn from_nanos_keeps_sub_second_precision() {
         assert_eq!(from_nanos(1_500_000_001), Duration::new(1, 500_000_001));
         assert_eq!(from_nanos(u128::MAX), Duration::MAX);
+        // Either side of the `u64` fast path.
+        let max = u128::from(u64::MAX);
+        assert_eq!(from_nanos(max), Duration::from_nanos(u64::MAX));
+        assert_eq!(
+            from_nanos(max + 1),
+            Duration::from_nanos(u64::MAX) + Duration::from_nanos(1)
+        );
+    }
+
+    #[test]
+    fn mul_int_agrees_with_u128_arithmetic_either_side_of_u64() {
+        let reference = |d: Duration, n: u128| match d.as_nanos().checked_mul(n) {
+            Some(nanos) if nanos <= Duration::MAX.as_nanos() => {
+                let secs = u64::try_from(nanos / 1_000_000_000).unwrap();
+                Duration::new(secs, u32::try_from(nanos % 1_000_000_000).unwrap())
+            }
+            _ => Duration::MAX,
+        };
+        let durations = [
+            Duration::ZERO,
+            Duration::from_nanos(1),
+            Duration::from_millis(10),
+            Duration::from_nanos(u64::MAX),
+            Duration::from_nanos(u64::MAX / 3),
+            Duration::new(u64::MAX, 999_999_999),
+        ];
+        let factors = [
+            0,
+            1,
+            2,
+            3,
+            1 << 40,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::MAX,
+        ];
+        for d in durations {
+            for n in factors {
+                assert_eq!(mul_int(d, n), reference(d, n), "{d:?} * {n}");
+            }
+        }
         assert_eq!(mul_f64(MS, f64::NAN), Duration::ZERO);
         assert_eq!(mul_f64(MS, f64::INFINITY), Duration::MAX);
     }

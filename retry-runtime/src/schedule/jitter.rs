@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::backoff::{from_nanos, mul_int};
+use super::backoff::{from_nanos, mul_int, nanos_u64};
 
 /// Randomisation of the delays, so that many clients that failed together do not retry
 /// together (the "thundering herd").
@@ -83,12 +83,23 @@ impl Random for fastrand::Rng {
 }
 
 /// A uniform draw in `low..=high` (the bounds in either order).
+#[inline]
 pub(crate) fn uniform(low: Duration, high: Duration, random: &mut impl Random) -> Duration {
     let (low, high) = if low <= high {
         (low, high)
     } else {
         (high, low)
     };
+    // Every delay in practice: bounds below 2^64 ns (584 years), in `u64` arithmetic.
+    if let (Some(low), Some(high)) = (nanos_u64(low), nanos_u64(high)) {
+        return Duration::from_nanos(low + random.up_to(high - low));
+    }
+    uniform_huge(low, high, random)
+}
+
+/// [`uniform`] for bounds past 2^64 ns.
+#[cold]
+fn uniform_huge(low: Duration, high: Duration, random: &mut impl Random) -> Duration {
     let span = high.as_nanos() - low.as_nanos();
     let offset = match u64::try_from(span) {
         Ok(span) => u128::from(random.up_to(span)),
