@@ -69,7 +69,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
     let outcome_ref = quote_spanned!(*ret_span=> &#outcome_at_ret);
     let judge = quote!(#krate::__private::judge!(#retry, &#policy, #outcome_ref, #function));
     let mut verdict = verdict(args, judge, key_value);
-    if let Some(classified) = classified(parts) {
+    if let Some(classified) = classified(parts, Some(&outcome)) {
         verdict.extend(classified);
     }
     // An async fn's sleep: between attempts, and the timer of `attempt_timeout`.
@@ -237,7 +237,7 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
         builder.extend(quote!(.#method(#value)));
     }
     builder.extend(judge_calls(args, *key_value));
-    if let Some(classified) = classified(parts) {
+    if let Some(classified) = classified(parts, None) {
         builder.extend(classified);
     }
     if let Some(path) = args.expr(&keys::SLEEP) {
@@ -253,12 +253,19 @@ fn hedged(parts: &Parts<'_>) -> TokenStream {
     builder
 }
 
-/// `.classified(classified!(R))`, when the failures are classified by their type.
-fn classified(parts: &Parts<'_>) -> Option<TokenStream> {
+/// `.classified(&(&&ClassifyCheck::of(&outcome)).__retry_classify())`, when the failures are
+/// classified by their type: the check takes the outcome's type from the outcome (from the
+/// return type when there is none at hand, as in a hedged fn's glue), and the `reserved`
+/// glob brings its traits into scope.
+fn classified(parts: &Parts<'_>, outcome: Option<&Ident>) -> Option<TokenStream> {
     let (krate, ret) = (&parts.krate, &parts.ret);
-    parts
-        .classify
-        .then(|| quote!(.classified(&#krate::__private::classified!(#ret))))
+    parts.classify.then(|| {
+        let check = match outcome {
+            Some(outcome) => quote!(#krate::__private::ClassifyCheck::of(&#outcome)),
+            None => quote!(#krate::__private::ClassifyCheck::<#ret>::new()),
+        };
+        quote!(.classified(&(&&#check).__retry_classify()))
+    })
 }
 
 /// A call for each key of the judge: `.when(expr)`, `.budget(&expr)`, ...

@@ -50,8 +50,10 @@ pub mod __private {
         pub fn __retry_error() {}
         pub fn __retry_context() {}
         pub fn __retry_call() {}
+        // The traits whose methods answer `ClassifyCheck`, in scope through the same glob,
+        // so that the check needs no `use` of its own in each fn.
+        pub use crate::doors::attribute::{ClassifyNothing as _, ClassifyRetryable as _};
     }
-    pub use crate::__retry_classified as classified;
     pub use crate::__retry_judge as judge;
     pub use crate::context::{Binding, CallId};
     pub use crate::doors::attribute::{

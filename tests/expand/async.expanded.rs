@@ -32,7 +32,8 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
                 )
                 .on_give_up(report)
                 .classified(
-                    &:: retry_runtime :: __private :: classified ! (Result < Item , Error >),
+                    &(&&::retry_runtime::__private::ClassifyCheck::of(&__retry_outcome))
+                        .__retry_classify(),
                 )
                 .next()
                 {

@@ -25,7 +25,10 @@ async fn send(&self, body: String) -> Option<u16> {
                     "send"
                 )
                 .on_retry(|a| log(a))
-                .classified(&::retry_runtime::__private::classified!(Option<u16>))
+                .classified(
+                    &(&&::retry_runtime::__private::ClassifyCheck::of(&__retry_outcome))
+                        .__retry_classify(),
+                )
                 .next()
                 {
                     ::core::option::Option::Some(__retry_delay) => __retry_delay,

@@ -43,7 +43,8 @@ async fn fetch(&self) -> Result<Item, Error> {
                 .breaker(&BREAKER)
                 .throttle(&self.throttle)
                 .classified(
-                    &:: retry_runtime :: __private :: classified ! (Result < Item , Error >),
+                    &(&&::retry_runtime::__private::ClassifyCheck::of(&__retry_outcome))
+                        .__retry_classify(),
                 )
                 .cut(__retry_within.timed_out())
                 .next()

@@ -32,7 +32,8 @@ async fn charge(client: &Client, order: &Order) -> Result<Receipt, Error> {
                     "charge"
                 )
                 .classified(
-                    &:: retry_runtime :: __private :: classified ! (Result < Receipt , Error >),
+                    &(&&::retry_runtime::__private::ClassifyCheck::of(&__retry_outcome))
+                        .__retry_classify(),
                 )
                 .next()
                 {

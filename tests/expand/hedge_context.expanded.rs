@@ -6,7 +6,10 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
             &const { ::retry_runtime::Policy::new().max_attempts(3) },
             ::core::time::Duration::from_millis(50)
         )
-        .classified(&:: retry_runtime :: __private :: classified ! (Result < Item , Error >))
+        .classified(
+            &(&&::retry_runtime::__private::ClassifyCheck::<Result<Item, Error>>::new())
+                .__retry_classify()
+        )
         .race("fetch", ::retry_runtime::__private::describer!())
     );
     let mut __retry_call = ::retry_runtime::__private::CallId::new();

@@ -21,7 +21,10 @@ fn fetch(client: &Client) -> Result<Item, Error> {
                 "fetch"
             )
             .breaker(&BREAKER)
-            .classified(&:: retry_runtime :: __private :: classified ! (Result < Item , Error >))
+            .classified(
+                &(&&::retry_runtime::__private::ClassifyCheck::of(&__retry_outcome))
+                    .__retry_classify(),
+            )
             .next()
             {
                 ::core::option::Option::Some(__retry_delay) => __retry_delay,

@@ -248,7 +248,7 @@ impl<R: Outcome, A, G, L, U> Judge<'_, R, A, G, L, U> {
 }
 
 /// Where the expansion asks whether the failure type of outcome `R` is
-/// [`Retryable`](crate::Retryable): `(&&ClassifyCheck::<R>::new()).__retry_classify()` is
+/// [`Retryable`](crate::Retryable): `(&&ClassifyCheck::of(&outcome)).__retry_classify()` is
 /// [`ByRetryable`] when it is, [`Unclassified`] otherwise (and for a failure type that is a
 /// type parameter, whose impls the expansion cannot see).
 pub struct ClassifyCheck<R>(PhantomData<fn() -> R>);
@@ -263,6 +263,13 @@ impl<R> ClassifyCheck<R> {
     /// The check for outcome type `R`.
     #[inline]
     pub const fn new() -> Self {
+        ClassifyCheck(PhantomData)
+    }
+
+    /// The check for the type of `outcome`, which the expansion has at hand: the type need
+    /// not be written again.
+    #[inline]
+    pub const fn of(_outcome: &R) -> Self {
         ClassifyCheck(PhantomData)
     }
 }
@@ -293,21 +300,11 @@ impl<R> ClassifyNothing for ClassifyCheck<R> {
     }
 }
 
-/// `ClassifyCheck::<R>`'s answer, as the expansion writes it: `classified!(R)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __retry_classified {
-    ($outcome:ty) => {{
-        #[allow(unused_imports)]
-        use $crate::__private::{ClassifyNothing as _, ClassifyRetryable as _};
-        (&&$crate::__private::ClassifyCheck::<$outcome>::new()).__retry_classify()
-    }};
-}
-
 // No `Outcome` bound here: a return type that is not an `Outcome` gets one error, at `judge`.
 impl<'a, R, A, G, L: Guarding<'a>, U> Judge<'a, R, A, G, L, U> {
     /// A fn with neither `when` nor `hint`: its failure type's [`Retryable`](crate::Retryable)
-    /// judges it, if it has one (`__private::classified!`); otherwise nothing is done.
+    /// judges it, if it has one (the expansion asks [`ClassifyCheck`], whose traits the
+    /// `reserved` glob brings into scope); otherwise nothing is done.
     #[inline]
     pub fn classified<C: ClassifyOutcome<R>>(mut self, by: &C) -> Self {
         self.judgement = self.judgement.by_type(by);
