@@ -146,13 +146,15 @@ fn from_huge_nanos(nanos: u128) -> Duration {
     }
 }
 
-/// A duration's nanoseconds, when they fit in a `u64` (below 584 years).
+/// A duration's nanoseconds, for every duration below 18,446,744,073 s (584 years; a few
+/// just below 2^64 ns fall outside and take the callers' general paths): one comparison,
+/// then arithmetic that cannot overflow.
 #[inline]
 pub(crate) fn nanos_u64(duration: Duration) -> Option<u64> {
-    duration
-        .as_secs()
-        .checked_mul(1_000_000_000)?
-        .checked_add(u64::from(duration.subsec_nanos()))
+    /// `(LIMIT - 1) * 10^9 + 999,999,999` is below `u64::MAX`.
+    const LIMIT: u64 = u64::MAX / 1_000_000_000;
+    let secs = duration.as_secs();
+    (secs < LIMIT).then(|| secs * 1_000_000_000 + u64::from(duration.subsec_nanos()))
 }
 
 /// `duration * n`, saturating.
@@ -275,6 +277,8 @@ mod tests {
             Duration::from_millis(10),
             Duration::from_nanos(u64::MAX),
             Duration::from_nanos(u64::MAX / 3),
+            Duration::new(18_446_744_072, 999_999_999),
+            Duration::new(18_446_744_073, 0),
             Duration::new(u64::MAX, 999_999_999),
         ];
         let factors = [

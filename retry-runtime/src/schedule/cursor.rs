@@ -165,10 +165,10 @@ fn shaped_nanos(policy: &Policy, k: u32) -> Option<u64> {
         Backoff::Fixed => base,
         _ => return None,
     };
-    // A cap past `u64::MAX` nanoseconds caps nothing here.
-    Some(match policy.max_delay.map(nanos_u64) {
-        Some(Some(max)) => delay.min(max),
-        _ => delay,
+    Some(match policy.max_delay {
+        // A cap of 584 years or more takes the general path.
+        Some(max) => delay.min(nanos_u64(max)?),
+        None => delay,
     })
 }
 
@@ -229,11 +229,15 @@ mod tests {
             MS * 10,
             Duration::from_secs(3) + Duration::from_nanos(7),
             Duration::from_nanos(u64::MAX / 5),
+            // Either side of where `nanos_u64` stops.
+            Duration::new(18_446_744_072, 999_999_999),
+            Duration::new(18_446_744_073, 0),
             Duration::MAX,
         ];
         let caps = [
             None,
             Some(MS * 700),
+            Some(Duration::new(18_446_744_072, 999_999_999)),
             Some(Duration::from_nanos(u64::MAX)),
             Some(Duration::MAX),
         ];
