@@ -14,6 +14,7 @@
 #   scripts/compile-time.sh            # N=200, RUNS=5
 #   N=50 RUNS=3 scripts/compile-time.sh
 #   N=100 HALF=100 scripts/compile-time.sh   # sync functions only
+#   RUNTIME_FEATURES='"tracing"' scripts/compile-time.sh   # the runtime's features, besides its defaults
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +49,7 @@ generate() {
   local kind=$1 dir=$work/$1
   mkdir -p "$dir/src"
   case $kind in
-    attribute) manifest ct-attribute "retry-runtime = { path = \"$root/retry-runtime\" }" ;;
+    attribute) manifest ct-attribute "retry-runtime = { path = \"$root/retry-runtime\", features = [${RUNTIME_FEATURES:-}] }" ;;
     hand) manifest ct-hand 'fastrand = "2"' ;;
     backon) manifest ct-backon 'backon = { version = "1.6", default-features = false, features = ["std", "std-blocking-sleep", "tokio-sleep"] }' ;;
     tokio_retry2) manifest ct-tokio-retry2 'tokio-retry2 = { version = "0.9", features = ["jitter"] }' ;;

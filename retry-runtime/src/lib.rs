@@ -50,9 +50,10 @@ pub mod __private {
         pub fn __retry_error() {}
         pub fn __retry_context() {}
         pub fn __retry_call() {}
-        // The traits whose methods answer `ClassifyCheck`, in scope through the same glob,
-        // so that the check needs no `use` of its own in each fn.
+        // The traits whose methods answer `ClassifyCheck` and `Describe` (in `judge!`), in
+        // scope through the same glob, so that no fn needs a `use` of its own for them.
         pub use crate::doors::attribute::{ClassifyNothing as _, ClassifyRetryable as _};
+        pub use crate::engine::{DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _};
     }
     pub use crate::__retry_judge as judge;
     pub use crate::context::{Binding, CallId};

@@ -107,17 +107,14 @@ impl<'a, T> DescribeNothing<'a> for Describe<'a, T> {
 }
 
 /// `state.judge(policy, outcome, function)` as the expansion writes it: with the `tracing`
-/// feature, `judge_described` and a describer that picks how the error is shown.
+/// feature, `judge_described` and a describer that picks how the error is shown (its traits
+/// are in scope through the `__private::reserved` glob every expansion imports).
 #[cfg(feature = "tracing")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_judge {
     ($state:ident, $policy:expr, $outcome:expr, $function:expr) => {
         $state.judge_described($policy, $outcome, $function, &|__retry_error| {
-            #[allow(unused_imports)]
-            use $crate::__private::{
-                DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _,
-            };
             (&&&$crate::__private::Describe(__retry_error)).__retry_describe()
         })
     };
@@ -131,10 +128,6 @@ macro_rules! __retry_judge {
 macro_rules! __retry_describer {
     () => {
         ::core::option::Option::Some(|__retry_outcome| {
-            #[allow(unused_imports)]
-            use $crate::__private::{
-                DescribeDebug as _, DescribeDisplay as _, DescribeNothing as _,
-            };
             match $crate::Outcome::failure(__retry_outcome) {
                 ::core::option::Option::Some(__retry_error) => {
                     (&&&$crate::__private::Describe(__retry_error)).__retry_describe()
@@ -204,6 +197,9 @@ mod tests {
     /// A macro, not a fn: the choice needs the error's concrete type.
     macro_rules! show {
         ($error:expr) => {{
+            // What every expansion imports, and `judge!` relies on.
+            #[allow(unused_imports)]
+            use crate::__private::reserved::*;
             let mut state = State;
             // Both are used by one configuration or the other.
             let _ = state.judge(&(), $error, "f");
