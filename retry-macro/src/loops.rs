@@ -109,6 +109,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
         .then(|| Ident::new("__retry_within", Span::mixed_site()));
     let attempt = Attempt {
         is_async,
+        krate,
         ret,
         outcome: &outcome,
         body,
@@ -156,7 +157,7 @@ pub(crate) fn retry_loop(parts: &Parts<'_>, is_async: bool) -> TokenStream {
 /// each time it asks for one.
 pub(crate) fn hedged_loop(parts: &Parts<'_>) -> TokenStream {
     let builder = hedged(parts);
-    let attempt = async_block(&parts.ret, &parts.body, parts.body_span);
+    let attempt = async_block(&parts.krate, &parts.ret, &parts.body, parts.body_span);
     let hedging = Ident::new("__retry_hedging", Span::mixed_site());
     let outcome = Ident::new(OUTCOME, Span::mixed_site());
     // Spanned at `on_retry` when given: an outcome it cannot be told of is reported there.
@@ -284,6 +285,7 @@ fn judge_calls(args: &Args, key_value: &dyn Fn(&Value) -> TokenStream) -> TokenS
 /// One attempt, run into `outcome` in its own scope.
 struct Attempt<'a> {
     is_async: bool,
+    krate: &'a Krate,
     ret: &'a Type,
     outcome: &'a Ident,
     body: &'a TokenStream,
@@ -309,7 +311,7 @@ impl Attempt<'_> {
             ..
         } = *self;
         let (prelude, run) = if self.is_async {
-            let attempt = async_block(ret, body, body_span);
+            let attempt = async_block(self.krate, ret, body, body_span);
             match (self.within, self.within_cut) {
                 (Some((call, args)), Some(within)) => (
                     quote!(let mut #within = ::core::pin::pin!(#call(#args #attempt));),
@@ -345,18 +347,11 @@ impl Attempt<'_> {
 }
 
 /// An async attempt: the body in an `async` block. Spanned at the body, like the sync
-/// closure. The dead `return` fixes the block's output type, so that `?` and `return` in
-/// the body infer as they do in the fn.
-fn async_block(ret: &Type, body: &TokenStream, body_span: Span) -> TokenStream {
-    let early = Ident::new("__retry_early", Span::mixed_site());
+/// closure. `__private::attempt::<R, _>` fixes the block's output type, so that `?` and
+/// `return` in the body infer as they do in the fn.
+fn async_block(krate: &Krate, ret: &Type, body: &TokenStream, body_span: Span) -> TokenStream {
     quote_spanned! {body_span=>
-        async {
-            if let ::core::option::Option::Some(#early) = ::core::option::Option::None::<#ret> {
-                #[allow(unreachable_code)]
-                return #early;
-            }
-            #body
-        }
+        #krate::__private::attempt::<#ret, _>(async { #body })
     }
 }
 

@@ -44,7 +44,6 @@ pub mod __private {
         pub fn __retry_state() {}
         pub fn __retry_outcome() {}
         pub fn __retry_delay() {}
-        pub fn __retry_early() {}
         pub fn __retry_hedging() {}
         pub fn __retry_policy() {}
         pub fn __retry_error() {}
@@ -66,6 +65,14 @@ pub mod __private {
     };
     pub use crate::retryable::{AsHint, judge_field};
     pub use crate::time::{DefaultSleep, sleep, sleep_async};
+
+    /// An async attempt: the body's `async` block, its output typed as the fn's return type
+    /// `R` by this bound (written `attempt::<R, _>(async { .. })`), so that `?` and `return`
+    /// in the body infer as they do in the fn.
+    #[inline]
+    pub fn attempt<R, F: ::core::future::Future<Output = R>>(attempt: F) -> F {
+        attempt
+    }
 
     /// The `timed_out` key's conversion, typed, so that its closure needs no annotation.
     #[inline]

@@ -14,16 +14,11 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
     loop {
         {
             let __retry_delay = {
-                let __retry_outcome: Result<Item, Error> = async {
-                    if let ::core::option::Option::Some(__retry_early) =
-                        ::core::option::Option::None::<Result<Item, Error>>
-                    {
-                        #[allow(unreachable_code)]
-                        return __retry_early;
-                    }
-                    client.get().await
-                }
-                .await;
+                let __retry_outcome: Result<Item, Error> =
+                    ::retry_runtime::__private::attempt::<Result<Item, Error>, _>(async {
+                        client.get().await
+                    })
+                    .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
                     &*__retry_policy(),

@@ -7,17 +7,12 @@ async fn send(&self, body: String) -> Option<u16> {
     loop {
         {
             let __retry_delay = {
-                let __retry_outcome: Option<u16> = async {
-                    if let ::core::option::Option::Some(__retry_early) =
-                        ::core::option::Option::None::<Option<u16>>
-                    {
-                        #[allow(unreachable_code)]
-                        return __retry_early;
-                    }
-                    let body = ::core::clone::Clone::clone(&body);
-                    self.post(body).await
-                }
-                .await;
+                let __retry_outcome: Option<u16> =
+                    ::retry_runtime::__private::attempt::<Option<u16>, _>(async {
+                        let body = ::core::clone::Clone::clone(&body);
+                        self.post(body).await
+                    })
+                    .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
                     &__retry_policy,

@@ -40,15 +40,9 @@ where
                                     .__retry_cut()
                             },
                             "get",
-                            async {
-                                if let ::core::option::Option::Some(__retry_early) =
-                                    ::core::option::Option::None::<Result<u8, Error>>
-                                {
-                                    #[allow(unreachable_code)]
-                                    return __retry_early;
-                                }
+                            ::retry_runtime::__private::attempt::<Result<u8, Error>, _>(async {
                                 __self.client.get(id).await
-                            },
+                            }),
                         )
                         .await;
                     match ::retry_runtime::__private::judge!(

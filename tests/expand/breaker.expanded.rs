@@ -17,15 +17,9 @@ async fn fetch(&self) -> Result<Item, Error> {
                             .__retry_cut()
                     },
                     "fetch",
-                    async {
-                        if let ::core::option::Option::Some(__retry_early) =
-                            ::core::option::Option::None::<Result<Item, Error>>
-                        {
-                            #[allow(unreachable_code)]
-                            return __retry_early;
-                        }
+                    ::retry_runtime::__private::attempt::<Result<Item, Error>, _>(async {
                         self.client.get().await
-                    }
+                    })
                 ));
                 let __retry_outcome: Result<Item, Error> = match __retry_state.admit(
                     ::core::option::Option::Some(&BREAKER),

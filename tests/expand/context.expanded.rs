@@ -14,17 +14,12 @@ async fn charge(client: &Client, order: &Order) -> Result<Receipt, Error> {
         {
             let __retry_delay = {
                 let __retry_context = __retry_state.context(&*__retry_policy(), &mut __retry_call);
-                let __retry_outcome: Result<Receipt, Error> = async {
-                    if let ::core::option::Option::Some(__retry_early) =
-                        ::core::option::Option::None::<Result<Receipt, Error>>
-                    {
-                        #[allow(unreachable_code)]
-                        return __retry_early;
-                    }
-                    let cx: ::retry_runtime::Context = __retry_context.bind();
-                    client.charge(order, cx.call_id, cx.remaining()).await
-                }
-                .await;
+                let __retry_outcome: Result<Receipt, Error> =
+                    ::retry_runtime::__private::attempt::<Result<Receipt, Error>, _>(async {
+                        let cx: ::retry_runtime::Context = __retry_context.bind();
+                        client.charge(order, cx.call_id, cx.remaining()).await
+                    })
+                    .await;
                 match ::retry_runtime::__private::judge!(
                     __retry_state,
                     &*__retry_policy(),

@@ -11,15 +11,11 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
         .race("fetch", ::retry_runtime::__private::describer!())
     );
     loop {
-        __retry_hedging.as_mut().start(async {
-            if let ::core::option::Option::Some(__retry_early) =
-                ::core::option::Option::None::<Result<Item, Error>>
-            {
-                #[allow(unreachable_code)]
-                return __retry_early;
-            }
-            client.get().await
-        });
+        __retry_hedging.as_mut().start(
+            ::retry_runtime::__private::attempt::<Result<Item, Error>, _>(async {
+                client.get().await
+            }),
+        );
         if let ::core::option::Option::Some(__retry_outcome) = __retry_hedging.as_mut().next().await
         {
             return __retry_outcome;

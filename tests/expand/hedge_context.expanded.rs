@@ -15,20 +15,16 @@ async fn fetch(client: &Client) -> Result<Item, Error> {
     let mut __retry_call = ::retry_runtime::__private::CallId::new();
     loop {
         let __retry_context = __retry_hedging.as_mut().context(&mut __retry_call);
-        __retry_hedging.as_mut().start(async {
-            if let ::core::option::Option::Some(__retry_early) =
-                ::core::option::Option::None::<Result<Item, Error>>
-            {
-                #[allow(unreachable_code)]
-                return __retry_early;
-            }
-            let cx: ::retry_runtime::Context = __retry_context.bind();
-            client
-                .get()
-                .header("x-retry-attempt", cx.attempt)
-                .send()
-                .await
-        });
+        __retry_hedging.as_mut().start(
+            ::retry_runtime::__private::attempt::<Result<Item, Error>, _>(async {
+                let cx: ::retry_runtime::Context = __retry_context.bind();
+                client
+                    .get()
+                    .header("x-retry-attempt", cx.attempt)
+                    .send()
+                    .await
+            }),
+        );
         if let ::core::option::Option::Some(__retry_outcome) = __retry_hedging.as_mut().next().await
         {
             return __retry_outcome;
