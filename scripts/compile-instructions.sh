@@ -11,6 +11,8 @@
 #   N=100 HALF=100 scripts/compile-instructions.sh  # sync functions only
 #   KEEP=/tmp/profiles scripts/compile-instructions.sh
 #   KINDS="hand attribute" BUILDS="debug incremental" scripts/compile-instructions.sh  # some
+#   KINDS="hand identity builder backon attribute" BUILDS="debug incremental" \
+#     scripts/compile-instructions.sh  # with the floor of any attribute, and the builders
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,8 +67,20 @@ ratio() { awk -v a="$1" -v h="$2" 'BEGIN { printf "%.2f", a / h }'; }
 # The crates in turn, under one build; KEEP's last profile is the `#[retry]` crate's
 # incremental build, the last `attribute` count below.
 kinds=${KINDS:-hand backon tokio_retry2 attribute}
-echo "| build | hand-written loops (M instructions) | #[retry] | backon | tokio-retry2 |"
-echo "| --- | --- | --- | --- | --- |"
+declare -A title=([attribute]="#[retry]" [backon]=backon [tokio_retry2]=tokio-retry2
+  [identity]="identity attribute on the hand-written loops" [builder]="retry-runtime builders")
+columns=""
+for kind in attribute backon tokio_retry2 identity builder; do
+  [[ " $kinds " == *" $kind "* ]] && columns="$columns $kind"
+done
+header="| build | hand-written loops (M instructions)"
+rule="| --- | ---"
+for kind in $columns; do
+  header="$header | ${title[$kind]}"
+  rule="$rule | ---"
+done
+echo "$header |"
+echo "$rule |"
 IFS=, read -ra builds <<< "${BUILDS:-release clean,debug clean,debug incremental}"
 for build in "${builds[@]}"; do
   set -- $build
@@ -79,11 +93,7 @@ for build in "${builds[@]}"; do
   macro=$(in_macro)
   hand=${counts[hand]:-}
   row="| $1, $2 | $([ -n "$hand" ] && millions "$hand" || echo -)"
-  for kind in attribute backon tokio_retry2; do
-    if [ -z "${counts[$kind]:-}" ]; then
-      row="$row | -"
-      continue
-    fi
+  for kind in $columns; do
     row="$row | $(millions "${counts[$kind]}")"
     [ -n "$hand" ] && row="$row ($(ratio "${counts[$kind]}" "$hand")x)"
     if [ "$kind" = attribute ] && [ "$2" = incremental ]; then

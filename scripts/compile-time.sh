@@ -44,6 +44,11 @@ TOML
 # them. backon has no full jitter (its jitter adds `U(0, d)`); tokio-retry2 has no sync
 # retry, so its sync functions loop over its strategy, as its users do.
 kinds="hand attribute backon tokio_retry2"
+# Two more crates bound what any attribute can reach, for `scripts/compile-instructions.sh`
+# (KINDS="hand identity builder backon"): `identity`, the hand-written loops each under an
+# attribute macro that returns its item unchanged (the cost of running a proc macro at all),
+# and `builder`, the same schedule through `retry-runtime`'s closure builders, no macro.
+extra_kinds="identity builder"
 
 generate() {
   local kind=$1 dir=$work/$1
@@ -53,13 +58,16 @@ generate() {
     hand) manifest ct-hand 'fastrand = "2"' ;;
     backon) manifest ct-backon 'backon = { version = "1.6", default-features = false, features = ["std", "std-blocking-sleep", "tokio-sleep"] }' ;;
     tokio_retry2) manifest ct-tokio-retry2 'tokio-retry2 = { version = "0.9", features = ["jitter"] }' ;;
+    identity) manifest ct-identity "fastrand = \"2\"
+identity = { path = \"$work/identity-macro\" }" ;;
+    builder) manifest ct-builder "retry-runtime = { path = \"$root/retry-runtime\", features = [${RUNTIME_FEATURES:-}] }" ;;
   esac > "$dir/Cargo.toml"
   {
     echo '#![allow(clippy::all, dead_code)]'
     echo 'use std::time::Duration;'
     echo '#[derive(Debug)] pub struct Error(pub u32);'
     case $kind in
-      hand) cat <<'RUST' ;;
+      hand | identity) cat <<'RUST' ;;
 /// The delay before retry `k`: 10 ms * 2^k, capped at 1 s, full jitter.
 fn delay(k: u32) -> Duration {
     let cap = Duration::from_millis(10).saturating_mul(1u32.checked_shl(k).unwrap_or(u32::MAX)).min(Duration::from_secs(1));
@@ -72,6 +80,10 @@ use backon::{BlockingRetryable, ExponentialBuilder, Retryable};
 fn schedule() -> ExponentialBuilder {
     ExponentialBuilder::new().with_min_delay(Duration::from_millis(10)).with_max_delay(Duration::from_secs(1)).with_max_times(4).with_jitter()
 }
+RUST
+      builder) cat <<'RUST' ;;
+use retry_runtime::{Jitter, Policy};
+const POLICY: Policy = Policy::new().max_attempts(5).base(Duration::from_millis(10)).max_delay(Duration::from_secs(1)).jitter(Jitter::Full);
 RUST
       tokio_retry2) cat <<'RUST' ;;
 use tokio_retry2::strategy::{jitter_with_bounds, ExponentialFactorBackoff, MaxInterval};
@@ -119,7 +131,14 @@ RUST
           else
             echo "pub async fn f$i(x: u32) -> Result<u32, Error> { Retry::spawn(schedule(), || async { tokio::task::yield_now().await; let r: Result<u32, Error> = $body; r.map_err(RetryError::transient) }).await }"
           fi ;;
-        hand)
+        builder)
+          if [ -n "$sync" ]; then
+            echo "pub fn f$i(x: u32) -> Result<u32, Error> { POLICY.retry(|| -> Result<u32, Error> { $body }).call() }"
+          else
+            echo "pub async fn f$i(x: u32) -> Result<u32, Error> { POLICY.retry_async(|| async { tokio::task::yield_now().await; $body }).await }"
+          fi ;;
+        hand | identity)
+          [ "$kind" = identity ] && echo '#[identity::identity(max = 5, base = "10ms", max_delay = "1s", jitter = "full")]'
           if [ -n "$sync" ]; then
             cat <<RUST
 pub fn f$i(x: u32) -> Result<u32, Error> {
@@ -181,7 +200,28 @@ measure() {
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v h="$2" 'BEGIN { printf "%.2f", a / h }'; }
 
-for kind in $kinds; do generate "$kind"; done
+# The attribute of the `identity` crate.
+mkdir -p "$work/identity-macro/src"
+cat > "$work/identity-macro/Cargo.toml" <<'TOML'
+[package]
+name = "identity"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[lib]
+proc-macro = true
+
+[workspace]
+TOML
+cat > "$work/identity-macro/src/lib.rs" <<'RUST'
+/// Returns the item unchanged.
+#[proc_macro_attribute]
+pub fn identity(_: proc_macro::TokenStream, item: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    item
+}
+RUST
+for kind in $kinds $extra_kinds; do generate "$kind"; done
 # `scripts/compile-instructions.sh` measures the same crates with callgrind instead.
 [ -n "${GENERATE_ONLY:-}" ] && exit 0
 export CARGO_TARGET_DIR=$work/target
