@@ -45,7 +45,7 @@ TOML
 # retry, so its sync functions loop over its strategy, as its users do.
 kinds="hand attribute backon tokio_retry2"
 # Two more crates bound what any attribute can reach, for `scripts/compile-instructions.sh`
-# (KINDS="hand identity builder backon"): `identity`, the hand-written loops each under an
+# (KINDS="hand identity builder backon attribute"): `identity`, the hand-written loops each under an
 # attribute macro that returns its item unchanged (the cost of running a proc macro at all),
 # and `builder`, the same schedule through `retry-runtime`'s closure builders, no macro.
 extra_kinds="identity builder"
